@@ -1,0 +1,2 @@
+def graphql_view(request):
+    raise NotImplementedError

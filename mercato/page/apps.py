@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PageConfig(AppConfig):
+    name = "mercato.page"
+    label = "page"
