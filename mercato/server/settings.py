@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "mercato.product",
     "mercato.page",
     "mercato.menu",
+    "mercato.thumbnail",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Resized and re-encoded copies of catalog images, generated on first request."""
