@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "corsheaders",
     "mercato.core",
+    "mercato.server",
     "mercato.account",
     "mercato.channel",
     "mercato.inventory",
@@ -80,3 +81,4 @@ GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "25"))
 GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "250"))
 GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "15000"))
 GRAPHQL_PAGINATION_LIMIT = 100
+MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "50"))
