@@ -1,4 +1,4 @@
-"""Attributes, their values, their assignment to types and to products, variants, pages."""
+"""Attributes, their values, and their assignment to types, products and pages."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ class Attribute(ModelWithMetadata):
     name = models.CharField(max_length=255)
     type = models.CharField(max_length=50, choices=AttributeType.choices)
     input_type = models.CharField(
-        max_length=50, choices=AttributeInputType.choices, default=AttributeInputType.DROPDOWN
+        max_length=50,
+        choices=AttributeInputType.choices,
+        default=AttributeInputType.DROPDOWN,
     )
     entity_type = models.CharField(
         max_length=50, choices=AttributeEntityType.choices, blank=True, null=True
@@ -53,7 +55,9 @@ class Attribute(ModelWithMetadata):
     filterable_in_dashboard = models.BooleanField(default=True)
     storefront_search_position = models.IntegerField(default=0)
     available_in_grid = models.BooleanField(default=True)
-    external_reference = models.CharField(max_length=250, unique=True, null=True, blank=True)
+    external_reference = models.CharField(
+        max_length=250, unique=True, null=True, blank=True
+    )
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("storefront_search_position", "slug")
@@ -63,7 +67,9 @@ class Attribute(ModelWithMetadata):
 
 
 class AttributeValue(SortableModel):
-    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
+    attribute = models.ForeignKey(
+        Attribute, on_delete=models.CASCADE, related_name="values"
+    )
     name = models.CharField(max_length=250)
     slug = models.SlugField(max_length=255)
     value = models.CharField(max_length=255, blank=True, default="")
@@ -74,16 +80,25 @@ class AttributeValue(SortableModel):
     boolean = models.BooleanField(null=True, blank=True)
     date_time = models.DateTimeField(null=True, blank=True)
     reference_product = models.ForeignKey(
-        "product.Product", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "product.Product",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reference_variant = models.ForeignKey(
-        "product.ProductVariant", on_delete=models.CASCADE, null=True, blank=True,
+        "product.ProductVariant",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
     reference_page = models.ForeignKey(
         "page.Page", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    external_reference = models.CharField(max_length=250, unique=True, null=True, blank=True)
+    external_reference = models.CharField(
+        max_length=250, unique=True, null=True, blank=True
+    )
 
     class Meta:
         ordering = ("sort_order", "pk")
@@ -120,7 +135,9 @@ class AttributeProduct(SortableModel):
 
     attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="+")
     product_type = models.ForeignKey(
-        "product.ProductType", on_delete=models.CASCADE, related_name="attribute_products"
+        "product.ProductType",
+        on_delete=models.CASCADE,
+        related_name="attribute_products",
     )
 
     class Meta:
@@ -133,7 +150,9 @@ class AttributeVariant(SortableModel):
 
     attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="+")
     product_type = models.ForeignKey(
-        "product.ProductType", on_delete=models.CASCADE, related_name="attribute_variants"
+        "product.ProductType",
+        on_delete=models.CASCADE,
+        related_name="attribute_variants",
     )
     variant_selection = models.BooleanField(default=False)
 
@@ -154,7 +173,9 @@ class AttributePage(SortableModel):
 
 
 class AssignedProductAttributeValue(SortableModel):
-    value = models.ForeignKey(AttributeValue, on_delete=models.CASCADE, related_name="+")
+    value = models.ForeignKey(
+        AttributeValue, on_delete=models.CASCADE, related_name="+"
+    )
     product = models.ForeignKey(
         "product.Product", on_delete=models.CASCADE, related_name="attribute_values"
     )
@@ -165,9 +186,13 @@ class AssignedProductAttributeValue(SortableModel):
 
 
 class AssignedVariantAttributeValue(SortableModel):
-    value = models.ForeignKey(AttributeValue, on_delete=models.CASCADE, related_name="+")
+    value = models.ForeignKey(
+        AttributeValue, on_delete=models.CASCADE, related_name="+"
+    )
     variant = models.ForeignKey(
-        "product.ProductVariant", on_delete=models.CASCADE, related_name="attribute_values"
+        "product.ProductVariant",
+        on_delete=models.CASCADE,
+        related_name="attribute_values",
     )
 
     class Meta:
@@ -176,7 +201,9 @@ class AssignedVariantAttributeValue(SortableModel):
 
 
 class AssignedPageAttributeValue(SortableModel):
-    value = models.ForeignKey(AttributeValue, on_delete=models.CASCADE, related_name="+")
+    value = models.ForeignKey(
+        AttributeValue, on_delete=models.CASCADE, related_name="+"
+    )
     page = models.ForeignKey(
         "page.Page", on_delete=models.CASCADE, related_name="attribute_values"
     )

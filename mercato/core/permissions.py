@@ -59,5 +59,5 @@ class Actor:
 
     @property
     def sees_hidden_catalog(self) -> bool:
-        """Staff and apps with product rights see unpublished products and all channels."""
+        """Staff and apps with product rights see hidden products and channels."""
         return self.has_any_permission(Permission.MANAGE_PRODUCTS)

@@ -11,7 +11,14 @@ from ariadne.explorer import ExplorerGraphiQL
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, validate
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    execute,
+    parse,
+    validate,
+)
 
 from mercato.graphql.core.context import RequestContext
 from mercato.graphql.core.errors import format_error
@@ -35,7 +42,9 @@ def _error_response(message: str, status: int = 400) -> HttpResponse:
 
 
 @lru_cache(maxsize=2048)
-def parse_and_validate(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+def parse_and_validate(
+    query: str,
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
     """Parse and validate ``query`` once; later requests with the same text reuse it."""
     try:
         document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
@@ -67,7 +76,8 @@ def _read_body(request: HttpRequest) -> dict[str, Any] | str:
         return "Unable to parse query."
     if not isinstance(body, dict):
         return "Batch queries are not supported; send one operation object."
-    return body
+    operation: dict[str, Any] = body
+    return operation
 
 
 def _execute(body: dict[str, Any], request: HttpRequest) -> HttpResponse:
@@ -91,8 +101,11 @@ def _execute(body: dict[str, Any], request: HttpRequest) -> HttpResponse:
         )
     context = RequestContext(request=request)
     result = execute(
-        get_schema(), document, context_value=context,
-        variable_values=variables, operation_name=operation_name,
+        get_schema(),
+        document,
+        context_value=context,
+        variable_values=variables,
+        operation_name=operation_name,
     )
     assert isinstance(result, ExecutionResult)
     return _result_response(result)

@@ -12,7 +12,9 @@ class Warehouse(ModelWithMetadata):
     address = models.ForeignKey("account.Address", on_delete=models.PROTECT)
     is_private = models.BooleanField(default=True)
     click_and_collect_option = models.CharField(max_length=30, default="disabled")
-    external_reference = models.CharField(max_length=250, unique=True, null=True, blank=True)
+    external_reference = models.CharField(
+        max_length=250, unique=True, null=True, blank=True
+    )
     channels = models.ManyToManyField(
         "channel.Channel", through="ChannelWarehouse", related_name="warehouses"
     )
@@ -35,7 +37,9 @@ class ChannelWarehouse(models.Model):
 
 
 class Stock(models.Model):
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stocks")
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.CASCADE, related_name="stocks"
+    )
     product_variant = models.ForeignKey(
         "product.ProductVariant", on_delete=models.CASCADE, related_name="stocks"
     )

@@ -13,8 +13,11 @@ def filter_warehouses(filters: dict[str, Any]) -> QuerySet[Warehouse]:
     qs = Warehouse.objects.all()
     if filters.get("search"):
         term = filters["search"]
-        qs = qs.filter(Q(name__icontains=term) | Q(email__icontains=term)
-                       | Q(address__city__icontains=term))
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(email__icontains=term)
+            | Q(address__city__icontains=term)
+        )
     if filters.get("ids"):
         qs = qs.filter(pk__in=filters["ids"])
     if filters.get("slugs"):
@@ -22,7 +25,9 @@ def filter_warehouses(filters: dict[str, Any]) -> QuerySet[Warehouse]:
     if filters.get("is_private") is not None:
         qs = qs.filter(is_private=filters["is_private"])
     if filters.get("click_and_collect_option"):
-        qs = qs.filter(click_and_collect_option=filters["click_and_collect_option"].lower())
+        qs = qs.filter(
+            click_and_collect_option=filters["click_and_collect_option"].lower()
+        )
     if filters.get("channels"):
         qs = qs.filter(channels__in=filters["channels"]).distinct()
     return qs
@@ -33,9 +38,14 @@ def available_quantity(stocks: list[Stock]) -> int:
     return max(sum(s.quantity - s.quantity_allocated for s in stocks), 0)
 
 
-def quantity_available_by_variant(variant_ids: list[int], channel_id: int) -> dict[int, int]:
-    rows = (Stock.objects.filter(product_variant_id__in=variant_ids,
-                                 warehouse__channels=channel_id)
-            .values("product_variant_id")
-            .annotate(total=Sum("quantity"), allocated=Sum("quantity_allocated")))
+def quantity_available_by_variant(
+    variant_ids: list[int], channel_id: int
+) -> dict[int, int]:
+    rows = (
+        Stock.objects.filter(
+            product_variant_id__in=variant_ids, warehouse__channels=channel_id
+        )
+        .values("product_variant_id")
+        .annotate(total=Sum("quantity"), allocated=Sum("quantity_allocated"))
+    )
     return {r["product_variant_id"]: max(r["total"] - r["allocated"], 0) for r in rows}

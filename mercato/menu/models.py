@@ -19,15 +19,20 @@ class Menu(ModelWithMetadata):
 class MenuItem(ModelWithMetadata, SortableModel):
     menu = models.ForeignKey(Menu, related_name="items", on_delete=models.CASCADE)
     name = models.CharField(max_length=128)
-    parent = models.ForeignKey("self", null=True, blank=True, related_name="children",
-                               on_delete=models.CASCADE)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.CASCADE
+    )
     level = models.PositiveIntegerField(default=0)
     url = models.URLField(max_length=256, blank=True, null=True)
-    category = models.ForeignKey("product.Category", blank=True, null=True,
-                                 on_delete=models.CASCADE)
-    collection = models.ForeignKey("product.Collection", blank=True, null=True,
-                                   on_delete=models.CASCADE)
-    page = models.ForeignKey("page.Page", blank=True, null=True, on_delete=models.CASCADE)
+    category = models.ForeignKey(
+        "product.Category", blank=True, null=True, on_delete=models.CASCADE
+    )
+    collection = models.ForeignKey(
+        "product.Collection", blank=True, null=True, on_delete=models.CASCADE
+    )
+    page = models.ForeignKey(
+        "page.Page", blank=True, null=True, on_delete=models.CASCADE
+    )
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("sort_order", "pk")
@@ -37,8 +42,9 @@ class MenuItem(ModelWithMetadata, SortableModel):
 
 
 class MenuItemTranslation(TranslationModel):
-    menu_item = models.ForeignKey(MenuItem, on_delete=models.CASCADE,
-                                  related_name="translations")
+    menu_item = models.ForeignKey(
+        MenuItem, on_delete=models.CASCADE, related_name="translations"
+    )
     name = models.CharField(max_length=128)
 
     class Meta:

@@ -18,7 +18,9 @@ class PageType(ModelWithMetadata):
 
 
 class Page(ModelWithMetadata, SeoModel):
-    page_type = models.ForeignKey(PageType, related_name="pages", on_delete=models.CASCADE)
+    page_type = models.ForeignKey(
+        PageType, related_name="pages", on_delete=models.CASCADE
+    )
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=255, unique=True)
     content = models.JSONField(blank=True, null=True)
@@ -34,7 +36,9 @@ class Page(ModelWithMetadata, SeoModel):
 
 
 class PageTranslation(TranslationModel, SeoModel):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="translations")
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="translations"
+    )
     title = models.CharField(max_length=255, blank=True, null=True)
     slug = models.SlugField(max_length=255, null=True, blank=True)
     content = models.JSONField(blank=True, null=True)

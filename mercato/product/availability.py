@@ -13,8 +13,9 @@ def is_published(listing: ProductChannelListing | None, now: datetime.datetime) 
     return listing.published_at is None or listing.published_at <= now
 
 
-def is_available_for_purchase(listing: ProductChannelListing | None,
-                              now: datetime.datetime) -> bool:
+def is_available_for_purchase(
+    listing: ProductChannelListing | None, now: datetime.datetime
+) -> bool:
     if listing is None or listing.available_for_purchase_at is None:
         return False
     return listing.available_for_purchase_at <= now

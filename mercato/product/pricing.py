@@ -63,13 +63,15 @@ def get_product_pricing(
     if not variants:
         return None
     prices = sorted((v.price.gross for v in variants), key=lambda m: m.amount)
-    undiscounted = sorted((v.price_undiscounted.gross for v in variants),
-                          key=lambda m: m.amount)
+    undiscounted = sorted(
+        (v.price_undiscounted.gross for v in variants), key=lambda m: m.amount
+    )
     discount = _discount(undiscounted[0], prices[0])
     return ProductPricing(
         price_range=TaxedMoneyRange(taxed(prices[0]), taxed(prices[-1])),
-        price_range_undiscounted=TaxedMoneyRange(taxed(undiscounted[0]),
-                                                 taxed(undiscounted[-1])),
+        price_range_undiscounted=TaxedMoneyRange(
+            taxed(undiscounted[0]), taxed(undiscounted[-1])
+        ),
         discount=discount,
         on_sale=any(v.on_sale for v in variants),
     )

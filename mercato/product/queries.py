@@ -1,7 +1,8 @@
-"""Reads of the catalog: visibility per channel and actor, filters, search and sorting."""
+"""Catalog reads: visibility per channel and actor, filters, search, sorting."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,8 +63,9 @@ def _published_listings(channel: Channel) -> QuerySet[ProductChannelListing]:
     )
 
 
-def visible_products(channel: Channel | None, actor: Actor, *,
-                     in_listings: bool = True) -> QuerySet[Product]:
+def visible_products(
+    channel: Channel | None, actor: Actor, *, in_listings: bool = True
+) -> QuerySet[Product]:
     """Products ``actor`` may see in ``channel``.
 
     Shoppers see published products of active channels (and, in lists, only those
@@ -75,8 +77,12 @@ def visible_products(channel: Channel | None, actor: Actor, *,
         if channel is None:
             return products
         return products.filter(
-            Exists(ProductChannelListing.objects.filter(product=OuterRef("pk"),
-                                                        channel=channel)))
+            Exists(
+                ProductChannelListing.objects.filter(
+                    product=OuterRef("pk"), channel=channel
+                )
+            )
+        )
     if channel is None or not channel.is_active:
         return products.none()
     listings = _published_listings(channel)
@@ -91,12 +97,14 @@ def visible_variants(channel: Channel | None, actor: Actor) -> QuerySet[ProductV
         return variants
     if channel is None:
         return variants.none()
-    listed = ProductVariantChannelListing.objects.filter(variant=OuterRef("pk"),
-                                                         channel=channel)
+    listed = ProductVariantChannelListing.objects.filter(
+        variant=OuterRef("pk"), channel=channel
+    )
     if not actor.sees_hidden_catalog:
         listed = listed.filter(price_amount__isnull=False)
         variants = variants.filter(
-            product__in=visible_products(channel, actor, in_listings=False))
+            product__in=visible_products(channel, actor, in_listings=False)
+        )
     return variants.filter(Exists(listed))
 
 
@@ -105,14 +113,22 @@ def visible_collections(channel: Channel | None, actor: Actor) -> QuerySet[Colle
     if actor.sees_hidden_catalog:
         if channel is None:
             return collections
-        return collections.filter(Exists(CollectionChannelListing.objects.filter(
-            collection=OuterRef("pk"), channel=channel)))
+        return collections.filter(
+            Exists(
+                CollectionChannelListing.objects.filter(
+                    collection=OuterRef("pk"), channel=channel
+                )
+            )
+        )
     if channel is None or not channel.is_active:
         return collections.none()
     now = timezone.now()
     published = CollectionChannelListing.objects.filter(
         Q(published_at__lte=now) | Q(published_at__isnull=True),
-        collection=OuterRef("pk"), channel=channel, is_published=True)
+        collection=OuterRef("pk"),
+        channel=channel,
+        is_published=True,
+    )
     return collections.filter(Exists(published))
 
 
@@ -138,15 +154,21 @@ def search_products(products: QuerySet[Product], term: str) -> QuerySet[Product]
         return products.annotate(search_rank=Value(0.0, output_field=FloatField()))
     for word in words:
         products = products.filter(search_document__contains=word)
-    tsquery = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw",
-                          config="simple")
+    tsquery = SearchQuery(
+        " & ".join(f"{w}:*" for w in words), search_type="raw", config="simple"
+    )
     rank = Cast(SearchRank(F("search_vector"), tsquery), FloatField())
     name_boost = Q(name__istartswith=term.strip())
     from django.db.models import Case, When
 
     return products.annotate(
-        search_rank=rank + Case(When(name_boost, then=Value(1.0)), default=Value(0.0),
-                                output_field=FloatField()))
+        search_rank=rank
+        + Case(
+            When(name_boost, then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    )
 
 
 # ---------------------------------------------------------------- filters
@@ -216,69 +238,53 @@ def _attribute_q(attribute_filter: AttributeFilter) -> Q:
         values = values.filter(date_time__date__gte=attribute_filter.date_gte)
     if attribute_filter.date_lte is not None:
         values = values.filter(date_time__date__lte=attribute_filter.date_lte)
-    if attribute_filter.numeric_gte is not None or attribute_filter.numeric_lte is not None:
+    if (
+        attribute_filter.numeric_gte is not None
+        or attribute_filter.numeric_lte is not None
+    ):
         numbers = values.filter(name__regex=r"^-?[0-9]+(\.[0-9]+)?$").annotate(
-            number=Cast("name", FloatField()))
+            number=Cast("name", FloatField())
+        )
         if attribute_filter.numeric_gte is not None:
             numbers = numbers.filter(number__gte=float(attribute_filter.numeric_gte))
         if attribute_filter.numeric_lte is not None:
             numbers = numbers.filter(number__lte=float(attribute_filter.numeric_lte))
         values = numbers
     assigned = AssignedProductAttributeValue.objects.filter(
-        product=OuterRef("pk"), value__in=values)
+        product=OuterRef("pk"), value__in=values
+    )
     return Q(Exists(assigned))
 
 
 def _price_subquery(channel: Channel) -> Subquery:
     return Subquery(
         ProductVariantChannelListing.objects.filter(
-            variant__product=OuterRef("pk"), channel=channel, price_amount__isnull=False)
+            variant__product=OuterRef("pk"), channel=channel, price_amount__isnull=False
+        )
         .values("variant__product")
         .annotate(low=Min(Coalesce("discounted_price_amount", "price_amount")))
-        .values("low")[:1])
+        .values("low")[:1]
+    )
 
 
-def _listing_filter(products: QuerySet[Product], channel: Channel | None,
-                    **lookups: Any) -> QuerySet[Product]:
+def _listing_filter(
+    products: QuerySet[Product], channel: Channel | None, **lookups: Any
+) -> QuerySet[Product]:
     listings = ProductChannelListing.objects.filter(product=OuterRef("pk"), **lookups)
     if channel is not None:
         listings = listings.filter(channel=channel)
     return products.filter(Exists(listings))
 
 
-def filter_products(products: QuerySet[Product], f: ProductFilter,
-                    channel: Channel | None) -> QuerySet[Product]:
+def filter_products(
+    products: QuerySet[Product], f: ProductFilter, channel: Channel | None
+) -> QuerySet[Product]:
     """Apply every filter of ``f``; filters that need prices use ``channel``."""
-    if f.ids is not None:
-        products = products.filter(pk__in=f.ids)
-    if f.slugs is not None:
-        products = products.filter(slug__in=f.slugs)
-    if f.names is not None:
-        products = products.filter(name__in=f.names)
-    if f.categories is not None:
-        if f.include_subcategories:
-            tree = Q(pk__in=f.categories) | Q(tree_path__overlap=list(f.categories))
-            products = products.filter(category__in=Category.objects.filter(tree))
-        else:
-            products = products.filter(category__in=f.categories)
-    if f.collections is not None:
-        products = products.filter(Exists(CollectionProduct.objects.filter(
-            product=OuterRef("pk"), collection__in=f.collections)))
-    if f.product_types is not None:
-        products = products.filter(product_type__in=f.product_types)
-    if f.has_category is not None:
-        products = products.filter(category__isnull=not f.has_category)
-    if f.gift_card is not None:
-        gift = Q(product_type__kind="GIFT_CARD")
-        products = products.filter(gift if f.gift_card else ~gift)
+    products = products.filter(_identity_q(f), _relations_q(f))
     if f.metadata:
         products = products.filter(metadata_q(f.metadata))
     for attribute_filter in f.attributes:
         products = products.filter(_attribute_q(attribute_filter))
-    if f.updated_gte is not None:
-        products = products.filter(updated_at__gte=f.updated_gte)
-    if f.updated_lte is not None:
-        products = products.filter(updated_at__lte=f.updated_lte)
     products = _filter_listings(products, f, channel)
     products = _filter_prices(products, f, channel)
     if f.stock_availability is not None:
@@ -288,40 +294,92 @@ def filter_products(products: QuerySet[Product], f: ProductFilter,
     return products
 
 
-def _filter_listings(products: QuerySet[Product], f: ProductFilter,
-                     channel: Channel | None) -> QuerySet[Product]:
+def _identity_q(f: ProductFilter) -> Q:
+    lookups = {
+        "pk__in": f.ids,
+        "slug__in": f.slugs,
+        "name__in": f.names,
+        "product_type__in": f.product_types,
+        "updated_at__gte": f.updated_gte,
+        "updated_at__lte": f.updated_lte,
+    }
+    condition = Q(**{k: v for k, v in lookups.items() if v is not None})
+    if f.has_category is not None:
+        condition &= Q(category__isnull=not f.has_category)
+    if f.gift_card is not None:
+        gift = Q(product_type__kind="GIFT_CARD")
+        condition &= gift if f.gift_card else ~gift
+    return condition
+
+
+def _relations_q(f: ProductFilter) -> Q:
+    condition = Q()
+    if f.categories is not None:
+        if f.include_subcategories:
+            tree = Q(pk__in=f.categories) | Q(tree_path__overlap=list(f.categories))
+            condition &= Q(category__in=Category.objects.filter(tree))
+        else:
+            condition &= Q(category__in=f.categories)
+    if f.collections is not None:
+        in_collection = CollectionProduct.objects.filter(
+            product=OuterRef("pk"), collection__in=f.collections
+        )
+        condition &= Q(Exists(in_collection))
+    return condition
+
+
+def _filter_listings(
+    products: QuerySet[Product], f: ProductFilter, channel: Channel | None
+) -> QuerySet[Product]:
     now = timezone.now()
     if f.is_published is not None:
-        products = _listing_filter(products, channel, is_published=True) if f.is_published \
-            else products.exclude(Exists(ProductChannelListing.objects.filter(
-                product=OuterRef("pk"), is_published=True,
-                **({"channel": channel} if channel else {}))))
+        products = (
+            _listing_filter(products, channel, is_published=True)
+            if f.is_published
+            else products.exclude(
+                Exists(
+                    ProductChannelListing.objects.filter(
+                        product=OuterRef("pk"),
+                        is_published=True,
+                        **({"channel": channel} if channel else {}),
+                    )
+                )
+            )
+        )
     if f.is_visible_in_listing is not None:
-        products = _listing_filter(products, channel,
-                                   visible_in_listings=f.is_visible_in_listing)
+        products = _listing_filter(
+            products, channel, visible_in_listings=f.is_visible_in_listing
+        )
     if f.published_from is not None:
-        products = _listing_filter(products, channel, published_at__lte=f.published_from)
+        products = _listing_filter(
+            products, channel, published_at__lte=f.published_from
+        )
     if f.available_from is not None:
-        products = _listing_filter(products, channel,
-                                   available_for_purchase_at__lte=f.available_from)
+        products = _listing_filter(
+            products, channel, available_for_purchase_at__lte=f.available_from
+        )
     if f.is_available is not None:
         available = ProductChannelListing.objects.filter(
-            product=OuterRef("pk"), available_for_purchase_at__lte=now)
+            product=OuterRef("pk"), available_for_purchase_at__lte=now
+        )
         if channel is not None:
             available = available.filter(channel=channel)
-        products = products.filter(Exists(available) if f.is_available
-                                   else ~Exists(available))
+        products = products.filter(
+            Exists(available) if f.is_available else ~Exists(available)
+        )
     return products
 
 
-def _filter_prices(products: QuerySet[Product], f: ProductFilter,
-                   channel: Channel | None) -> QuerySet[Product]:
+def _filter_prices(
+    products: QuerySet[Product], f: ProductFilter, channel: Channel | None
+) -> QuerySet[Product]:
     bounds = (f.price_gte, f.price_lte, f.minimal_price_gte, f.minimal_price_lte)
     if all(bound is None for bound in bounds) or channel is None:
         return products
     if f.price_gte is not None or f.price_lte is not None:
         prices = ProductVariantChannelListing.objects.filter(
-            variant__product=OuterRef("pk"), channel=channel, price_amount__isnull=False)
+            variant__product=OuterRef("pk"), channel=channel, price_amount__isnull=False
+        )
         if f.price_gte is not None:
             prices = prices.filter(price_amount__gte=f.price_gte)
         if f.price_lte is not None:
@@ -336,8 +394,9 @@ def _filter_prices(products: QuerySet[Product], f: ProductFilter,
     return products
 
 
-def _filter_stock(products: QuerySet[Product], availability: str,
-                  channel: Channel | None) -> QuerySet[Product]:
+def _filter_stock(
+    products: QuerySet[Product], availability: str, channel: Channel | None
+) -> QuerySet[Product]:
     stocks = Stock.objects.filter(product_variant__product=OuterRef("pk"))
     if channel is not None:
         stocks = stocks.filter(warehouse__channels=channel)
@@ -348,61 +407,90 @@ def _filter_stock(products: QuerySet[Product], availability: str,
 # ---------------------------------------------------------------- sorting
 
 
-def sort_products(products: QuerySet[Product], field: str | None, descending: bool,
-                  channel: Channel | None,
-                  collection_id: int | None = None) -> tuple[QuerySet[Product], SortKeys]:
-    """Annotate what ``field`` sorts by; return the queryset and its unique sort keys."""
+def sort_products(
+    products: QuerySet[Product],
+    field: str | None,
+    descending: bool,
+    channel: Channel | None,
+    collection_id: int | None = None,
+) -> tuple[QuerySet[Product], SortKeys]:
+    """Annotate what ``field`` sorts by; return the queryset and unique keys."""
     d = descending
     if field is None:
         field = "RANK" if "search_rank" in products.query.annotations else "SLUG"
+    if field in _PLAIN_SORTS:
+        annotations, keys = _PLAIN_SORTS[field]
+        return products.annotate(**annotations), [(k, d) for k in keys]
     if field == "RANK":
         if "search_rank" not in products.query.annotations:
             raise InvalidSort("Sorting by RANK is available only when searching.")
         return products, [("search_rank", not d), ("slug", d)]
-    if field in {"NAME", "SLUG"}:
-        keys = [("name", d), ("slug", d)] if field == "NAME" else [("slug", d)]
-        return products, keys
     if field in {"PRICE", "MINIMAL_PRICE"}:
         if channel is None:
             raise InvalidSort("Sorting by price requires a channel.")
         products = products.annotate(
-            sort_price=Coalesce(_price_subquery(channel), Value(_NO_PRICE)))
+            sort_price=Coalesce(_price_subquery(channel), Value(_NO_PRICE))
+        )
         return products, [("sort_price", d), ("slug", d)]
-    if field in {"CREATED_AT", "DATE"}:
-        return products, [("created_at", d), ("pk", d)]
-    if field in {"LAST_MODIFIED_AT", "LAST_MODIFIED"}:
-        return products, [("updated_at", d), ("pk", d)]
-    if field == "RATING":
-        products = products.annotate(sort_rating=Coalesce("rating", Value(-1.0)))
-        return products, [("sort_rating", d), ("slug", d)]
-    if field == "TYPE":
-        products = products.annotate(sort_type=F("product_type__name"))
-        return products, [("sort_type", d), ("slug", d)]
     if field in {"PUBLISHED", "PUBLISHED_AT", "PUBLICATION_DATE"}:
         return _sort_by_listing(products, field, d, channel)
     if field == "COLLECTION":
-        if collection_id is None:
-            raise InvalidSort("Sorting by COLLECTION is available only in a collection.")
-        order = CollectionProduct.objects.filter(product=OuterRef("pk"),
-                                                 collection_id=collection_id)
-        products = products.annotate(sort_collection=Coalesce(
-            Subquery(order.values("sort_order")[:1]), Value(2**31 - 1)))
-        return products, [("sort_collection", d), ("pk", d)]
+        return _sort_by_collection(products, d, collection_id)
     raise InvalidSort(f"Sorting by {field} is not supported.")
 
 
-def _sort_by_listing(products: QuerySet[Product], field: str, d: bool,
-                     channel: Channel | None) -> tuple[QuerySet[Product], SortKeys]:
+_PLAIN_SORTS: dict[str, tuple[dict[str, Any], list[str]]] = {
+    "NAME": ({}, ["name", "slug"]),
+    "SLUG": ({}, ["slug"]),
+    "CREATED_AT": ({}, ["created_at", "pk"]),
+    "DATE": ({}, ["created_at", "pk"]),
+    "LAST_MODIFIED_AT": ({}, ["updated_at", "pk"]),
+    "LAST_MODIFIED": ({}, ["updated_at", "pk"]),
+    "RATING": (
+        {"sort_rating": Coalesce("rating", Value(-1.0))},
+        ["sort_rating", "slug"],
+    ),
+    "TYPE": ({"sort_type": F("product_type__name")}, ["sort_type", "slug"]),
+}
+
+
+def _sort_by_collection(
+    products: QuerySet[Product], d: bool, collection_id: int | None
+) -> tuple[QuerySet[Product], SortKeys]:
+    if collection_id is None:
+        raise InvalidSort("Sorting by COLLECTION is available only in a collection.")
+    order = CollectionProduct.objects.filter(
+        product=OuterRef("pk"), collection_id=collection_id
+    )
+    products = products.annotate(
+        sort_collection=Coalesce(
+            Subquery(order.values("sort_order")[:1]), Value(2**31 - 1)
+        )
+    )
+    return products, [("sort_collection", d), ("pk", d)]
+
+
+def _sort_by_listing(
+    products: QuerySet[Product], field: str, d: bool, channel: Channel | None
+) -> tuple[QuerySet[Product], SortKeys]:
     if channel is None:
         raise InvalidSort(f"Sorting by {field} requires a channel.")
-    listing = ProductChannelListing.objects.filter(product=OuterRef("pk"), channel=channel)
+    listing = ProductChannelListing.objects.filter(
+        product=OuterRef("pk"), channel=channel
+    )
     if field == "PUBLISHED":
-        products = products.annotate(sort_published=Coalesce(
-            Subquery(listing.values("is_published")[:1]), Value(False)))
+        products = products.annotate(
+            sort_published=Coalesce(
+                Subquery(listing.values("is_published")[:1]), Value(False)
+            )
+        )
         return products, [("sort_published", d), ("slug", d)]
-    epoch = timezone.datetime(1970, 1, 1, tzinfo=timezone.UTC)
-    products = products.annotate(sort_published_at=Coalesce(
-        Subquery(listing.values("published_at")[:1]), Value(epoch)))
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    products = products.annotate(
+        sort_published_at=Coalesce(
+            Subquery(listing.values("published_at")[:1]), Value(epoch)
+        )
+    )
     return products, [("sort_published_at", d), ("slug", d)]
 
 
@@ -413,10 +501,15 @@ def visible_categories() -> QuerySet[Category]:
     return Category.objects.all()
 
 
-def filter_categories(categories: QuerySet[Category], *, ids: Sequence[int] | None = None,
-                      slugs: Sequence[str] | None = None, search: str | None = None,
-                      level: int | None = None,
-                      metadata: Sequence[tuple[str, str | None]] = ()) -> QuerySet[Category]:
+def filter_categories(
+    categories: QuerySet[Category],
+    *,
+    ids: Sequence[int] | None = None,
+    slugs: Sequence[str] | None = None,
+    search: str | None = None,
+    level: int | None = None,
+    metadata: Sequence[tuple[str, str | None]] = (),
+) -> QuerySet[Category]:
     if ids is not None:
         categories = categories.filter(pk__in=ids)
     if slugs is not None:
@@ -424,8 +517,11 @@ def filter_categories(categories: QuerySet[Category], *, ids: Sequence[int] | No
     if level is not None:
         categories = categories.filter(level=level)
     if search:
-        categories = categories.filter(Q(name__icontains=search) | Q(slug__icontains=search)
-                                       | Q(description_plaintext__icontains=search))
+        categories = categories.filter(
+            Q(name__icontains=search)
+            | Q(slug__icontains=search)
+            | Q(description_plaintext__icontains=search)
+        )
     if metadata:
         categories = categories.filter(metadata_q(metadata))
     return categories
@@ -441,5 +537,7 @@ def product_types() -> QuerySet[ProductType]:
 
 
 def total_stock(variant_id: int) -> int:
-    total = Stock.objects.filter(product_variant_id=variant_id).aggregate(q=Sum("quantity"))
+    total = Stock.objects.filter(product_variant_id=variant_id).aggregate(
+        q=Sum("quantity")
+    )
     return int(total["q"] or 0)

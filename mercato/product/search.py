@@ -16,8 +16,9 @@ WITH parts AS (
     SELECT p.id,
            coalesce(p.name, '') AS name,
            coalesce(p.description_plaintext, '') AS description,
-           coalesce((SELECT string_agg(coalesce(v.sku, '') || ' ' || coalesce(v.name, ''), ' ')
-                     FROM product_productvariant v WHERE v.product_id = p.id), '') AS skus,
+           coalesce((SELECT string_agg(coalesce(v.sku, '') || ' ' || v.name, ' ')
+                     FROM product_productvariant v
+                     WHERE v.product_id = p.id), '') AS skus,
            coalesce((SELECT string_agg(av.name, ' ')
                      FROM attribute_assignedproductattributevalue a
                      JOIN attribute_attributevalue av ON av.id = a.value_id
@@ -35,7 +36,8 @@ UPDATE product_product AS p
 SET search_document = lower(parts.name || ' ' || parts.skus || ' ' || parts.attributes
                             || ' ' || parts.description),
     search_vector = setweight(to_tsvector('simple', parts.name), 'A')
-                 || setweight(to_tsvector('simple', parts.skus || ' ' || parts.attributes), 'B')
+                 || setweight(to_tsvector('simple',
+                                          parts.skus || ' ' || parts.attributes), 'B')
                  || setweight(to_tsvector('simple', parts.description), 'C')
 FROM parts
 WHERE p.id = parts.id

@@ -88,7 +88,8 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mercato", description="A headless commerce server that speaks Saleor's API."
+        prog="mercato",
+        description="A headless commerce server that speaks Saleor's API.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -97,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.add_argument("--threads", type=int, default=1, help="threads per worker")
-    serve.add_argument("--demo", action="store_true",
-                       help="seed demo data when the database is empty")
+    serve.add_argument(
+        "--demo", action="store_true", help="seed demo data when the database is empty"
+    )
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="apply database migrations")
@@ -110,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     populate.set_defaults(func=cmd_populatedb)
 
     db_url = sub.add_parser(
-        "db-url", help="print the database URL (starts the embedded PostgreSQL if needed)"
+        "db-url",
+        help="print the database URL (starts the embedded PostgreSQL if needed)",
     )
     db_url.set_defaults(func=cmd_db_url)
 

@@ -1,4 +1,4 @@
-"""Configuration read from the environment, with defaults that work on a bare machine."""
+"""Configuration from the environment, with defaults that work on a bare machine."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Choose the PostgreSQL to use: ``DATABASE_URL``, or an embedded server from pgserver."""
+"""The PostgreSQL to use: ``DATABASE_URL``, or an embedded one from pgserver."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ def start_embedded_postgres(home: Path) -> str:
     if _embedded is None:
         import pgserver
 
-        _embedded = pgserver.get_server(home / "pgdata", cleanup_mode="stop")
+        _embedded = pgserver.get_server(  # type: ignore[attr-defined]
+            home / "pgdata", cleanup_mode="stop"
+        )
         _embedded.psql("SELECT 1;")
         exists = _embedded.psql("SELECT 1 FROM pg_database WHERE datname = 'mercato';")
         if "1 row" not in exists:
@@ -35,7 +37,7 @@ def stop_embedded_postgres() -> None:
 
 
 def resolve_database_url(home: Path) -> str:
-    """Return ``DATABASE_URL``; start the embedded server and export its URL when unset."""
+    """``DATABASE_URL``; when unset, start the embedded server and export its URL."""
     url = os.environ.get("DATABASE_URL")
     if not url:
         url = start_embedded_postgres(home)
@@ -47,7 +49,9 @@ def database_settings(url: str) -> dict[str, Any]:
     """Translate a ``postgresql://`` URL into Django's ``DATABASES['default']``."""
     parsed = urlparse(url)
     if parsed.scheme not in {"postgres", "postgresql"}:
-        raise ValueError(f"DATABASE_URL must be a postgresql:// URL, got {parsed.scheme!r}")
+        raise ValueError(
+            f"DATABASE_URL must be a postgresql:// URL, got {parsed.scheme!r}"
+        )
     query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
     host = query.pop("host", None) or unquote(parsed.hostname or "") or ""
     options: dict[str, Any] = {

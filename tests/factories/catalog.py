@@ -53,9 +53,14 @@ class WarehouseFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Warehouse {n}")
     slug = factory.Sequence(lambda n: f"warehouse-{n}")
-    address = factory.LazyFunction(lambda: Address.objects.create(
-        street_address_1="1 Main St", city="Springfield", postal_code="12345",
-        country="US"))
+    address = factory.LazyFunction(
+        lambda: Address.objects.create(
+            street_address_1="1 Main St",
+            city="Springfield",
+            postal_code="12345",
+            country="US",
+        )
+    )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -89,9 +94,15 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Product {n}")
     slug = factory.Sequence(lambda n: f"product-{n}")
     product_type = factory.SubFactory(ProductTypeFactory)
-    description = factory.LazyAttribute(lambda p: {
-        "time": 1700000000000, "version": "2.24.3",
-        "blocks": [{"id": "b1", "type": "paragraph", "data": {"text": f"About {p.name}"}}]})
+    description = factory.LazyAttribute(
+        lambda p: {
+            "time": 1700000000000,
+            "version": "2.24.3",
+            "blocks": [
+                {"id": "b1", "type": "paragraph", "data": {"text": f"About {p.name}"}}
+            ],
+        }
+    )
     description_plaintext = factory.LazyAttribute(lambda p: f"About {p.name}")
 
 
@@ -104,20 +115,36 @@ class VariantFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
 
 
-def list_product(product: Product, channel: Channel, *, published: bool = True,
-                 visible: bool = True, available: bool = True) -> ProductChannelListing:
+def list_product(
+    product: Product,
+    channel: Channel,
+    *,
+    published: bool = True,
+    visible: bool = True,
+    available: bool = True,
+) -> ProductChannelListing:
     return ProductChannelListing.objects.create(
-        product=product, channel=channel, is_published=published, published_at=PAST,
-        visible_in_listings=visible, currency=channel.currency_code,
-        available_for_purchase_at=PAST if available else None)
+        product=product,
+        channel=channel,
+        is_published=published,
+        published_at=PAST,
+        visible_in_listings=visible,
+        currency=channel.currency_code,
+        available_for_purchase_at=PAST if available else None,
+    )
 
 
-def price_variant(variant: ProductVariant, channel: Channel, price: str,
-                  discounted: str | None = None) -> ProductVariantChannelListing:
+def price_variant(
+    variant: ProductVariant, channel: Channel, price: str, discounted: str | None = None
+) -> ProductVariantChannelListing:
     return ProductVariantChannelListing.objects.create(
-        variant=variant, channel=channel, currency=channel.currency_code,
-        price_amount=Decimal(price), cost_price_amount=Decimal(price) / 2,
-        discounted_price_amount=Decimal(discounted) if discounted else None)
+        variant=variant,
+        channel=channel,
+        currency=channel.currency_code,
+        price_amount=Decimal(price),
+        cost_price_amount=Decimal(price) / 2,
+        discounted_price_amount=Decimal(discounted) if discounted else None,
+    )
 
 
 @dataclass
@@ -137,49 +164,70 @@ class Catalog:
 
 def build_catalog(count: int = 3) -> Catalog:
     """``count`` published products with two variants each, priced in two channels."""
-    channel = ChannelFactory(slug="default-channel", name="Default", currency_code="USD")
-    other = ChannelFactory(slug="channel-pln", name="PLN", currency_code="PLN",
-                           default_country="PL")
+    channel = ChannelFactory(
+        slug="default-channel", name="Default", currency_code="USD"
+    )
+    other = ChannelFactory(
+        slug="channel-pln", name="PLN", currency_code="PLN", default_country="PL"
+    )
     warehouse = WarehouseFactory()
     ChannelWarehouse.objects.create(channel=channel, warehouse=warehouse)
     ChannelWarehouse.objects.create(channel=other, warehouse=warehouse)
     root = CategoryFactory(name="Apparel", slug="apparel")
     child = CategoryFactory(name="Shirts", slug="shirts", parent=root)
     product_type = ProductTypeFactory(name="Shirt", slug="shirt")
-    color = Attribute.objects.create(slug="color", name="Color", type="PRODUCT_TYPE",
-                                     input_type="DROPDOWN")
-    size = Attribute.objects.create(slug="size", name="Size", type="PRODUCT_TYPE",
-                                    input_type="DROPDOWN")
+    color = Attribute.objects.create(
+        slug="color", name="Color", type="PRODUCT_TYPE", input_type="DROPDOWN"
+    )
+    size = Attribute.objects.create(
+        slug="size", name="Size", type="PRODUCT_TYPE", input_type="DROPDOWN"
+    )
     AttributeProduct.objects.create(attribute=color, product_type=product_type)
-    AttributeVariant.objects.create(attribute=size, product_type=product_type,
-                                    variant_selection=True)
+    AttributeVariant.objects.create(
+        attribute=size, product_type=product_type, variant_selection=True
+    )
     red = AttributeValue.objects.create(attribute=color, name="Red", slug="red")
     blue = AttributeValue.objects.create(attribute=color, name="Blue", slug="blue")
     small = AttributeValue.objects.create(attribute=size, name="S", slug="s")
     large = AttributeValue.objects.create(attribute=size, name="L", slug="l")
     catalog = Catalog(channel, other, warehouse, root, child, product_type, color, size)
     collection = Collection.objects.create(name="Featured", slug="featured-products")
-    CollectionChannelListing.objects.create(collection=collection, channel=channel,
-                                            is_published=True, published_at=PAST)
+    CollectionChannelListing.objects.create(
+        collection=collection, channel=channel, is_published=True, published_at=PAST
+    )
     catalog.collection = collection
     for index in range(count):
-        product = ProductFactory(product_type=product_type, category=child,
-                                 name=f"Shirt {index:02d}", slug=f"shirt-{index:02d}",
-                                 rating=float(index))
+        product = ProductFactory(
+            product_type=product_type,
+            category=child,
+            name=f"Shirt {index:02d}",
+            slug=f"shirt-{index:02d}",
+            rating=float(index),
+        )
         AssignedProductAttributeValue.objects.create(
-            product=product, value=red if index % 2 == 0 else blue)
+            product=product, value=red if index % 2 == 0 else blue
+        )
         list_product(product, channel)
         list_product(product, other)
-        CollectionProduct.objects.create(collection=collection, product=product,
-                                         sort_order=count - index)
+        CollectionProduct.objects.create(
+            collection=collection, product=product, sort_order=count - index
+        )
         for position, value in enumerate((small, large)):
-            variant = VariantFactory(product=product, sku=f"SHIRT-{index:02d}-{value.slug}",
-                                     name=value.name, sort_order=position)
+            variant = VariantFactory(
+                product=product,
+                sku=f"SHIRT-{index:02d}-{value.slug}",
+                name=value.name,
+                sort_order=position,
+            )
             AssignedVariantAttributeValue.objects.create(variant=variant, value=value)
             price_variant(variant, channel, f"{10 + index + position}.00")
             price_variant(variant, other, f"{40 + index + position}.00")
-            Stock.objects.create(warehouse=warehouse, product_variant=variant,
-                                 quantity=10 * (position + 1), quantity_allocated=position)
+            Stock.objects.create(
+                warehouse=warehouse,
+                product_variant=variant,
+                quantity=10 * (position + 1),
+                quantity_allocated=position,
+            )
             catalog.variants.append(variant)
         product.default_variant = catalog.variants[-2]
         product.save(update_fields=["default_variant"])

@@ -29,9 +29,16 @@ def test_body_that_is_not_an_object(gql: Any, body: bytes) -> None:
     assert result["errors"]
 
 
-@pytest.mark.parametrize("body", [{}, {"query": ""}, {"query": 5},
-                                  {"query": "{ channels { slug } }", "variables": [1]},
-                                  {"query": "{ channels { slug } }", "operationName": 3}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"query": ""},
+        {"query": 5},
+        {"query": "{ channels { slug } }", "variables": [1]},
+        {"query": "{ channels { slug } }", "operationName": 3},
+    ],
+)
 def test_missing_or_mistyped_members(gql: Any, body: dict[str, Any]) -> None:
     result = gql.post(body)
     assert gql.last_status == 400
@@ -51,20 +58,31 @@ def test_unknown_field(gql: Any) -> None:
 
 
 def test_wrong_variable_type(gql: Any) -> None:
-    result = gql("query($n: Int) { products(first: $n, channel: \"x\") { totalCount } }",
-                 {"n": "twenty"})
+    result = gql(
+        'query($n: Int) { products(first: $n, channel: "x") { totalCount } }',
+        {"n": "twenty"},
+    )
     assert gql.last_status == 400
     assert "Int cannot represent non-integer value" in message(result)
 
 
-@pytest.mark.parametrize("bad_id", ["garbage", base64.b64encode(b"Category:1").decode(),
-                                    base64.b64encode(b"Product:abc").decode(),
-                                    base64.b64encode(b"Product:99999999999999999999").decode(),
-                                    "", "====="])
+@pytest.mark.parametrize(
+    "bad_id",
+    [
+        "garbage",
+        base64.b64encode(b"Category:1").decode(),
+        base64.b64encode(b"Product:abc").decode(),
+        base64.b64encode(b"Product:99999999999999999999").decode(),
+        "",
+        "=====",
+    ],
+)
 def test_invalid_or_foreign_global_id(gql: Any, bad_id: str) -> None:
     build_catalog(1)
-    result = gql("query($id: ID) { product(id: $id, channel: \"default-channel\") { id } }",
-                 {"id": bad_id})
+    result = gql(
+        'query($id: ID) { product(id: $id, channel: "default-channel") { id } }',
+        {"id": bad_id},
+    )
     assert gql.last_status == 200
     assert message(result).startswith("Invalid ID")
     assert result["data"]["product"] is None
@@ -73,8 +91,10 @@ def test_invalid_or_foreign_global_id(gql: Any, bad_id: str) -> None:
 def test_page_size_over_the_limit(gql: Any) -> None:
     build_catalog(1)
     result = gql('{ products(first: 1000, channel: "default-channel") { totalCount } }')
-    assert message(result) == ("Requesting 1000 records on the `products` connection "
-                               "exceeds the `first` limit of 100 records.")
+    assert message(result) == (
+        "Requesting 1000 records on the `products` connection "
+        "exceeds the `first` limit of 100 records."
+    )
 
 
 def test_missing_page_size(gql: Any) -> None:
@@ -91,19 +111,24 @@ def test_negative_page_size(gql: Any) -> None:
 
 def test_invalid_cursor(gql: Any) -> None:
     build_catalog(1)
-    result = gql('{ products(first: 1, after: "bm9wZQ==", channel: "default-channel") '
-                 "{ totalCount } }")
+    result = gql(
+        '{ products(first: 1, after: "bm9wZQ==", channel: "default-channel") '
+        "{ totalCount } }"
+    )
     assert message(result) == "Received cursor (bm9wZQ==) is invalid."
 
 
 def test_channel_required_when_several_exist(gql: Any) -> None:
     build_catalog(1)
     result = gql("{ products(first: 1) { totalCount } }")
-    assert message(result) == "More than one channel exists. Specify which channel to use."
+    assert (
+        message(result) == "More than one channel exists. Specify which channel to use."
+    )
 
 
-def test_thousands_of_aliases_are_rejected_before_execution(gql: Any, count_queries: Any
-                                                            ) -> None:
+def test_thousands_of_aliases_are_rejected_before_execution(
+    gql: Any, count_queries: Any
+) -> None:
     query = "{ " + " ".join(f"a{i}: channels {{ slug }}" for i in range(2000)) + " }"
     with count_queries() as queries:
         result = gql(query)
@@ -116,7 +141,7 @@ def test_deep_nesting_is_rejected(gql: Any) -> None:
     inner = "id"
     for _ in range(30):
         inner = f"parent {{ {inner} }}"
-    result = gql("{ category(slug: \"x\") { " + inner + " } }")
+    result = gql('{ category(slug: "x") { ' + inner + " } }")
     assert gql.last_status == 400
     assert "exceeds maximum operation depth" in message(result)
 

@@ -31,7 +31,9 @@ def _reference() -> GraphQLSchema:
     for candidate in REFERENCE_CANDIDATES:
         if candidate.exists():
             return build_schema(candidate.read_text())
-    pytest.fail("The reference schema is missing: " + ", ".join(map(str, REFERENCE_CANDIDATES)))
+    pytest.fail(
+        "The reference schema is missing: " + ", ".join(map(str, REFERENCE_CANDIDATES))
+    )
 
 
 def test_committed_schema_is_current() -> None:
@@ -45,8 +47,9 @@ def _is_builtin(name: str) -> bool:
     return name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}
 
 
-def _compare_fields(name: str, ours: GraphQLNamedType, theirs: GraphQLNamedType,
-                    problems: list[str]) -> None:
+def _compare_fields(
+    name: str, ours: GraphQLNamedType, theirs: GraphQLNamedType, problems: list[str]
+) -> None:
     assert isinstance(ours, GraphQLObjectType | GraphQLInterfaceType)
     assert isinstance(theirs, GraphQLObjectType | GraphQLInterfaceType)
     for field_name, field in ours.fields.items():
@@ -61,24 +64,34 @@ def _compare_fields(name: str, ours: GraphQLNamedType, theirs: GraphQLNamedType,
         for arg_name, arg in field.args.items():
             ref_arg = reference.args.get(arg_name)
             if ref_arg is None:
-                problems.append(f"{name}.{field_name}({arg_name}) is not in the reference")
+                problems.append(
+                    f"{name}.{field_name}({arg_name}) is not in the reference"
+                )
             elif str(arg.type) != str(ref_arg.type):
-                problems.append(f"{name}.{field_name}({arg_name}): {arg.type} != "
-                                f"{ref_arg.type}")
+                problems.append(
+                    f"{name}.{field_name}({arg_name}): {arg.type} != {ref_arg.type}"
+                )
         for ref_arg_name, ref_arg in reference.args.items():
-            if ref_arg_name not in field.args and str(ref_arg.type).endswith("!") \
-                    and ref_arg.default_value is None:
+            if (
+                ref_arg_name not in field.args
+                and str(ref_arg.type).endswith("!")
+                and ref_arg.default_value is None
+            ):
                 problems.append(f"{name}.{field_name} lacks required ({ref_arg_name})")
     for interface in ours.interfaces:
         if interface.name not in {i.name for i in theirs.interfaces}:
-            problems.append(f"{name} implements {interface.name}, the reference does not")
+            problems.append(
+                f"{name} implements {interface.name}, the reference does not"
+            )
 
 
-def _compare(name: str, ours: GraphQLNamedType, theirs: GraphQLNamedType,
-             problems: list[str]) -> None:
+def _compare(
+    name: str, ours: GraphQLNamedType, theirs: GraphQLNamedType, problems: list[str]
+) -> None:
     if type(ours) is not type(theirs):
-        problems.append(f"{name} is a {type(ours).__name__}, reference has "
-                        f"{type(theirs).__name__}")
+        problems.append(
+            f"{name} is a {type(ours).__name__}, reference has {type(theirs).__name__}"
+        )
         return
     if isinstance(ours, GraphQLObjectType | GraphQLInterfaceType):
         _compare_fields(name, ours, theirs, problems)
@@ -89,7 +102,9 @@ def _compare(name: str, ours: GraphQLNamedType, theirs: GraphQLNamedType,
             if reference is None:
                 problems.append(f"{name}.{field_name} is not in the reference")
             elif str(field.type) != str(reference.type):
-                problems.append(f"{name}.{field_name}: {field.type} != {reference.type}")
+                problems.append(
+                    f"{name}.{field_name}: {field.type} != {reference.type}"
+                )
         for field_name, reference in theirs.fields.items():
             if field_name not in ours.fields and str(reference.type).endswith("!"):
                 problems.append(f"{name} lacks the required input field {field_name}")
@@ -104,7 +119,7 @@ def test_schema_is_a_subset_of_the_reference() -> None:
     reference = _reference()
     problems: list[str] = []
     for name, ours in get_schema().type_map.items():
-        if _is_builtin(name) or name in EXTENSIONS and not EXTENSIONS[name]:
+        if _is_builtin(name) or (name in EXTENSIONS and not EXTENSIONS[name]):
             continue
         theirs = reference.type_map.get(name)
         if theirs is None:
@@ -117,8 +132,11 @@ def test_schema_is_a_subset_of_the_reference() -> None:
 def test_subset_check_catches_an_incompatible_field() -> None:
     """The comparison itself fails on a wrong type, so the test above can fail."""
     reference = _reference()
-    wrong = build_schema("type Query { channels: [Channel!] } "
-                         "type Channel { slug: Int! }")
+    wrong = build_schema(
+        "type Query { channels: [Channel!] } type Channel { slug: Int! }"
+    )
     problems: list[str] = []
-    _compare("Channel", wrong.type_map["Channel"], reference.type_map["Channel"], problems)
+    _compare(
+        "Channel", wrong.type_map["Channel"], reference.type_map["Channel"], problems
+    )
     assert problems == ["Channel.slug: Int! != String!"]

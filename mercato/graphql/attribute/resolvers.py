@@ -32,8 +32,11 @@ product = ObjectType("Product")
 variant = ObjectType("ProductVariant")
 
 ATTRIBUTE_SORT = {
-    "NAME": "name", "SLUG": "slug", "VALUE_REQUIRED": "value_required",
-    "IS_VARIANT_ONLY": "is_variant_only", "VISIBLE_IN_STOREFRONT": "visible_in_storefront",
+    "NAME": "name",
+    "SLUG": "slug",
+    "VALUE_REQUIRED": "value_required",
+    "IS_VARIANT_ONLY": "is_variant_only",
+    "VISIBLE_IN_STOREFRONT": "visible_in_storefront",
     "FILTERABLE_IN_STOREFRONT": "filterable_in_storefront",
     "FILTERABLE_IN_DASHBOARD": "filterable_in_dashboard",
     "STOREFRONT_SEARCH_POSITION": "storefront_search_position",
@@ -42,10 +45,16 @@ ATTRIBUTE_SORT = {
 
 
 @query.field("attributes")
-def resolve_attributes(_: None, info: GraphQLResolveInfo, filter: dict[str, Any] | None = None,
-                       where: dict[str, Any] | None = None, search: str | None = None,
-                       sort_by: dict[str, str] | None = None, channel: str | None = None,
-                       **page: Any) -> Connection:
+def resolve_attributes(
+    _: None,
+    info: GraphQLResolveInfo,
+    filter: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+    search: str | None = None,
+    sort_by: dict[str, str] | None = None,
+    channel: str | None = None,
+    **page: Any,
+) -> Connection:
     filter, where = dict(filter or {}), dict(where or {})
     for data in (filter, where):
         if data.get("ids"):
@@ -54,8 +63,9 @@ def resolve_attributes(_: None, info: GraphQLResolveInfo, filter: dict[str, Any]
         for key in ("in_category", "in_collection"):
             if data.get(key):
                 data[key] = decode_id(data[key], key.removeprefix("in_").capitalize())
-    attributes = filter_attributes(filter, where, search,
-                                   storefront_only=not actor_of(info).sees_hidden_catalog)
+    attributes = filter_attributes(
+        filter, where, search, storefront_only=not actor_of(info).sees_hidden_catalog
+    )
     keys: list[tuple[str, bool]] = [("slug", False)]
     if sort_by:
         descending = sort_by["direction"] == "DESC"
@@ -64,12 +74,18 @@ def resolve_attributes(_: None, info: GraphQLResolveInfo, filter: dict[str, Any]
 
 
 @query.field("attribute")
-def resolve_attribute(_: None, info: GraphQLResolveInfo, id: str | None = None,
-                      slug: str | None = None,
-                      external_reference: str | None = None) -> Attribute | None:
+def resolve_attribute(
+    _: None,
+    info: GraphQLResolveInfo,
+    id: str | None = None,
+    slug: str | None = None,
+    external_reference: str | None = None,
+) -> Attribute | None:
     given = [v for v in (id, slug, external_reference) if v is not None]
     if len(given) != 1:
-        raise GraphQLError("Provide exactly one of 'id', 'slug' or 'externalReference'.")
+        raise GraphQLError(
+            "Provide exactly one of 'id', 'slug' or 'externalReference'."
+        )
     if id is not None:
         return Attribute.objects.filter(pk=decode_id(id, "Attribute")).first()
     if slug is not None:
@@ -84,8 +100,11 @@ def resolve_attribute_id(root: Attribute, info: GraphQLResolveInfo) -> str:
 
 @attribute.field("withChoices")
 def resolve_with_choices(root: Attribute, info: GraphQLResolveInfo) -> bool:
-    return root.input_type in {AttributeInputType.DROPDOWN, AttributeInputType.MULTISELECT,
-                               AttributeInputType.SWATCH}
+    return root.input_type in {
+        AttributeInputType.DROPDOWN,
+        AttributeInputType.MULTISELECT,
+        AttributeInputType.SWATCH,
+    }
 
 
 @attribute.field("unit")
@@ -94,11 +113,15 @@ def resolve_unit(root: Attribute, info: GraphQLResolveInfo) -> str | None:
 
 
 @attribute.field("choices")
-def resolve_choices(root: Attribute, info: GraphQLResolveInfo,
-                    sort_by: dict[str, str] | None = None,
-                    filter: dict[str, Any] | None = None,
-                    where: dict[str, Any] | None = None, search: str | None = None,
-                    **page: Any) -> Connection | None:
+def resolve_choices(
+    root: Attribute,
+    info: GraphQLResolveInfo,
+    sort_by: dict[str, str] | None = None,
+    filter: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+    search: str | None = None,
+    **page: Any,
+) -> Connection | None:
     if not resolve_with_choices(root, info):
         return None
     filter, where = dict(filter or {}), dict(where or {})
@@ -120,7 +143,8 @@ def resolve_value_id(root: AttributeValue, info: GraphQLResolveInfo) -> str:
 
 def _attribute_of(info: GraphQLResolveInfo, root: AttributeValue) -> Attribute:
     loader = get_loader(info.context, AttributeByIdLoader)
-    found: Attribute = loader.load_for(root, lambda v: v.attribute_id)
+    found = loader.load_for(root, lambda v: v.attribute_id)
+    assert found is not None
     return found
 
 
@@ -146,7 +170,9 @@ def resolve_reference(root: AttributeValue, info: GraphQLResolveInfo) -> str | N
 
 
 @value.field("file")
-def resolve_file(root: AttributeValue, info: GraphQLResolveInfo) -> dict[str, Any] | None:
+def resolve_file(
+    root: AttributeValue, info: GraphQLResolveInfo
+) -> dict[str, Any] | None:
     if not root.file_url:
         return None
     return {"url": root.file_url, "content_type": root.content_type}
@@ -165,8 +191,9 @@ class AttributeByIdLoader(Loader[int, Attribute]):
 # ---------------------------------------------------------------- selected attributes
 
 
-def _selected(attributes: list[Attribute], values: list[AttributeValue],
-              storefront_only: bool) -> list[dict[str, Any]]:
+def _selected(
+    attributes: list[Attribute], values: list[AttributeValue], storefront_only: bool
+) -> list[dict[str, Any]]:
     by_attribute: dict[int, list[AttributeValue]] = {}
     for item in values:
         by_attribute.setdefault(item.attribute_id, []).append(item)
@@ -178,37 +205,59 @@ def _selected(attributes: list[Attribute], values: list[AttributeValue],
 
 
 @product.field("attributes")
-def resolve_product_attributes(root: Any, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
-    attributes = get_loader(info.context, L.ProductAttributesByTypeLoader).load_for(
-        root, lambda p: p.product_type_id) or []
-    values = get_loader(info.context, L.ValuesByProductLoader).load_for(
-        root, lambda p: p.pk) or []
+def resolve_product_attributes(
+    root: Any, info: GraphQLResolveInfo
+) -> list[dict[str, Any]]:
+    attributes = (
+        get_loader(info.context, L.ProductAttributesByTypeLoader).load_for(
+            root, lambda p: p.product_type_id
+        )
+        or []
+    )
+    values = (
+        get_loader(info.context, L.ValuesByProductLoader).load_for(root, lambda p: p.pk)
+        or []
+    )
     return _selected(attributes, values, not actor_of(info).sees_hidden_catalog)
 
 
 @product.field("attribute")
-def resolve_product_attribute(root: Any, info: GraphQLResolveInfo,
-                              slug: str) -> dict[str, Any] | None:
+def resolve_product_attribute(
+    root: Any, info: GraphQLResolveInfo, slug: str
+) -> dict[str, Any] | None:
     selected = resolve_product_attributes(root, info)
     return next((s for s in selected if s["attribute"].slug == slug), None)
 
 
 @variant.field("attributes")
-def resolve_variant_attributes(root: Any, info: GraphQLResolveInfo,
-                               variant_selection: str | None = None) -> list[dict[str, Any]]:
+def resolve_variant_attributes(
+    root: Any, info: GraphQLResolveInfo, variant_selection: str | None = None
+) -> list[dict[str, Any]]:
     products = get_loader(info.context, L.ProductByIdLoader)
     owner = products.load_for(root, lambda v: v.product_id)
     if owner is None:
         return []
-    type_ids = [p.product_type_id for s in batch_of(root).items
-                if (p := products.cache.get(s.product_id)) is not None]
-    pairs = get_loader(info.context, L.VariantAttributesByTypeLoader).load(
-        owner.product_type_id, type_ids) or []
-    values = get_loader(info.context, L.ValuesByVariantLoader).load_for(
-        root, lambda v: v.pk) or []
-    attributes = [a for a, selection in pairs
-                  if variant_selection in (None, "ALL")
-                  or (variant_selection == "VARIANT_SELECTION") == selection]
+    type_ids = [
+        p.product_type_id
+        for s in batch_of(root).items
+        if (p := products.cache.get(s.product_id)) is not None
+    ]
+    pairs = (
+        get_loader(info.context, L.VariantAttributesByTypeLoader).load(
+            owner.product_type_id, type_ids
+        )
+        or []
+    )
+    values = (
+        get_loader(info.context, L.ValuesByVariantLoader).load_for(root, lambda v: v.pk)
+        or []
+    )
+    attributes = [
+        a
+        for a, selection in pairs
+        if variant_selection in (None, "ALL")
+        or (variant_selection == "VARIANT_SELECTION") == selection
+    ]
     return _selected(attributes, values, not actor_of(info).sees_hidden_catalog)
 
 
@@ -216,7 +265,9 @@ bind_metadata(attribute, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES)
 _attribute_translation = ObjectType("AttributeTranslation")
 _value_translation = ObjectType("AttributeValueTranslation")
 bind_translation(attribute, _attribute_translation, AttributeTranslation, "attribute")
-bind_translation(value, _value_translation, AttributeValueTranslation, "attribute_value")
+bind_translation(
+    value, _value_translation, AttributeValueTranslation, "attribute_value"
+)
 
 
 def _enum(name: str, choices: Any) -> EnumType:
@@ -224,7 +275,13 @@ def _enum(name: str, choices: Any) -> EnumType:
 
 
 bindables = [
-    query, attribute, value, product, variant, _attribute_translation, _value_translation,
+    query,
+    attribute,
+    value,
+    product,
+    variant,
+    _attribute_translation,
+    _value_translation,
     _enum("AttributeInputTypeEnum", AttributeInputType),
     _enum("AttributeEntityTypeEnum", AttributeEntityType),
     _enum("AttributeTypeEnum", AttributeType),

@@ -6,4 +6,6 @@ from mercato.graphql.core.dataloaders import Loader, attach_batch
 
 class ChannelByIdLoader(Loader[int, Channel]):
     def batch_load(self, keys: list[int]) -> dict[int, Channel]:
-        return {c.pk: c for c in attach_batch(list(Channel.objects.filter(pk__in=keys)))}
+        return {
+            c.pk: c for c in attach_batch(list(Channel.objects.filter(pk__in=keys)))
+        }

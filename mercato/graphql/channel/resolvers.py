@@ -8,13 +8,12 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from mercato.channel.models import Channel
 from mercato.channel.queries import list_channels
 from mercato.core.permissions import Permission
-from mercato.graphql.core.dataloaders import attach_batch
+from mercato.graphql.core.dataloaders import attach_batch, get_loader
 from mercato.graphql.core.ids import decode_id, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import actor_of
 from mercato.graphql.core.resolvers import country_display
 from mercato.graphql.inventory.loaders import WarehousesByChannelLoader
-from mercato.graphql.core.dataloaders import get_loader
 
 query = QueryType()
 channel = ObjectType("Channel")
@@ -32,8 +31,9 @@ def resolve_channels(_: None, info: GraphQLResolveInfo) -> list[Channel]:
 
 
 @query.field("channel")
-def resolve_channel(_: None, info: GraphQLResolveInfo, id: str | None = None,
-                    slug: str | None = None) -> Channel | None:
+def resolve_channel(
+    _: None, info: GraphQLResolveInfo, id: str | None = None, slug: str | None = None
+) -> Channel | None:
     if (id is None) == (slug is None):
         raise GraphQLError("Provide exactly one of 'id' or 'slug'.")
     lookup = {"pk": decode_id(id, "Channel")} if id else {"slug": slug}
@@ -56,7 +56,8 @@ def resolve_default_country(root: Channel, info: GraphQLResolveInfo) -> dict[str
 @channel.field("warehouses")
 def resolve_warehouses(root: Channel, info: GraphQLResolveInfo) -> Any:
     return get_loader(info.context, WarehousesByChannelLoader).load_for(
-        root, lambda c: c.pk)
+        root, lambda c: c.pk
+    )
 
 
 bind_metadata(channel, Permission.MANAGE_CHANNELS)

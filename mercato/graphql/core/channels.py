@@ -6,7 +6,11 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from mercato.channel.queries import ChannelNotFound, ChannelRequired, get_channel_for_actor
+from mercato.channel.queries import (
+    ChannelNotFound,
+    ChannelRequired,
+    get_channel_for_actor,
+)
 from mercato.graphql.core.permissions import actor_of
 
 

@@ -1,4 +1,4 @@
-"""Relay connections over Django querysets, paginated by keyset (cursor) rather than offset.
+"""Relay connections over querysets, paginated by keyset (cursor), not offset.
 
 A cursor is base64 JSON of the sort-key values of its row, so paging deep into a large
 catalog costs the same as the first page.
@@ -61,7 +61,9 @@ def validate_page_args(
     first: int | None, last: int | None, name: str, required: bool = True
 ) -> None:
     if first is not None and last is not None:
-        raise GraphQLError(f"Argument `last` cannot be combined with `first` on `{name}`.")
+        raise GraphQLError(
+            f"Argument `last` cannot be combined with `first` on `{name}`."
+        )
     if required and first is None and last is None:
         raise GraphQLError(
             f"You must provide a `first` or `last` value to properly paginate the "
@@ -71,7 +73,9 @@ def validate_page_args(
         if value is None:
             continue
         if value < 1:
-            raise GraphQLError(f"Argument `{arg}` must be a positive integer on `{name}`.")
+            raise GraphQLError(
+                f"Argument `{arg}` must be a positive integer on `{name}`."
+            )
         if value > MAX_PAGE_SIZE:
             raise GraphQLError(
                 f"Requesting {value} records on the `{name}` connection exceeds the "
@@ -94,9 +98,16 @@ def _after_filter(keys: SortKeys, values: list[Any], forward: bool) -> Q:
 class Connection:
     """A page of nodes; ``totalCount`` is computed only if asked for."""
 
-    def __init__(self, nodes: list[Any], *, keys: SortKeys, has_next_page: bool,
-                 has_previous_page: bool, count: Callable[[], int],
-                 channel: Any = None) -> None:
+    def __init__(
+        self,
+        nodes: list[Any],
+        *,
+        keys: SortKeys,
+        has_next_page: bool,
+        has_previous_page: bool,
+        count: Callable[[], int],
+        channel: Any = None,
+    ) -> None:
         self.keys = list(keys)
         self.nodes = attach_batch(nodes, channel)
         self.edges = [Edge(node, self._cursor(node)) for node in self.nodes]
@@ -124,8 +135,14 @@ def ordering_for(keys: SortKeys, forward: bool = True) -> list[Any]:
 
 
 def paginate(
-    queryset: QuerySet[Any], *, keys: SortKeys, first: int | None, last: int | None,
-    after: str | None, before: str | None, channel: Any = None,
+    queryset: QuerySet[Any],
+    *,
+    keys: SortKeys,
+    first: int | None,
+    last: int | None,
+    after: str | None,
+    before: str | None,
+    channel: Any = None,
 ) -> Connection:
     """One page of ``queryset`` in the order of ``keys`` (keyset pagination)."""
     forward = last is None
@@ -153,7 +170,11 @@ def paginate(
 
 
 def connection_from_queryset(
-    queryset: QuerySet[Any], args: dict[str, Any], *, keys: SortKeys, name: str,
+    queryset: QuerySet[Any],
+    args: dict[str, Any],
+    *,
+    keys: SortKeys,
+    name: str,
     channel: Any = None,
 ) -> Connection:
     first, last = args.get("first"), args.get("last")
@@ -170,8 +191,13 @@ def connection_from_queryset(
 
 
 def batched_child_connections(
-    queryset: QuerySet[Any], *, parent_field: str, parent_ids: list[int],
-    keys: SortKeys, first: int, channel: Any = None,
+    queryset: QuerySet[Any],
+    *,
+    parent_field: str,
+    parent_ids: list[int],
+    keys: SortKeys,
+    first: int,
+    channel: Any = None,
 ) -> dict[int, Connection]:
     """The first page of children for many parents at once (one query, plus one for
     every ``totalCount`` asked, whatever the number of parents)."""
@@ -180,8 +206,11 @@ def batched_child_connections(
 
     rows = list(
         queryset.filter(**{f"{parent_field}__in": parent_ids})
-        .annotate(_row=Window(RowNumber(), partition_by=[F(parent_field)],
-                              order_by=ordering_for(keys)))
+        .annotate(
+            _row=Window(
+                RowNumber(), partition_by=[F(parent_field)], order_by=ordering_for(keys)
+            )
+        )
         .filter(_row__lte=first + 1)
         .order_by(parent_field, "_row")
     )
@@ -193,8 +222,12 @@ def batched_child_connections(
     def count_for(pk: int) -> Callable[[], int]:
         def count() -> int:
             if not counts:
-                totals = (queryset.filter(**{f"{parent_field}__in": parent_ids})
-                          .order_by().values(parent_field).annotate(n=Count("pk")))
+                totals = (
+                    queryset.filter(**{f"{parent_field}__in": parent_ids})
+                    .order_by()
+                    .values(parent_field)
+                    .annotate(n=Count("pk"))
+                )
                 counts.update({t[parent_field]: t["n"] for t in totals})
                 counts.setdefault(-1, 0)  # marks the counts as loaded
             return counts.get(pk, 0)
@@ -205,8 +238,13 @@ def batched_child_connections(
     result = {}
     for pk, children in grouped.items():
         result[pk] = Connection(
-            children[:first], keys=keys, has_next_page=len(children) > first,
-            has_previous_page=False, count=count_for(pk), channel=channel)
+            children[:first],
+            keys=keys,
+            has_next_page=len(children) > first,
+            has_previous_page=False,
+            count=count_for(pk),
+            channel=channel,
+        )
         all_nodes.extend(result[pk].nodes)
     attach_batch(all_nodes, channel)
     return result

@@ -101,4 +101,4 @@ def get_loader(context: Any, loader_class: type[L], channel: Any = None) -> L:
     loader = loaders.get(key)
     if loader is None:
         loader = loaders[key] = loader_class(context, channel)
-    return loader  # type: ignore[no-any-return]
+    return loader

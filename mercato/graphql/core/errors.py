@@ -13,8 +13,8 @@ class PermissionDenied(GraphQLError):
     def __init__(self, permissions: list[str] | None = None) -> None:
         message = "You do not have permission to perform this action."
         if permissions:
-            message = (
-                "You need one of the following permissions: " + ", ".join(permissions)
+            message = "You need one of the following permissions: " + ", ".join(
+                permissions
             )
         super().__init__(message)
 

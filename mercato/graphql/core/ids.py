@@ -29,12 +29,15 @@ def decode_id(global_id: str, expected_type: str) -> int:
     type_name, pk = from_global_id(global_id)
     if type_name != expected_type:
         raise GraphQLError(
-            f"Invalid ID: {global_id}. Expected: {expected_type}, received: {type_name}."
+            f"Invalid ID: {global_id}. Expected: {expected_type}, "
+            f"received: {type_name}."
         )
     try:
         value = int(pk)
     except ValueError as exc:
-        raise GraphQLError(f"Invalid ID: {global_id}. Expected: {expected_type}.") from exc
+        raise GraphQLError(
+            f"Invalid ID: {global_id}. Expected: {expected_type}."
+        ) from exc
     if not 0 < value < 2**63:
         raise GraphQLError(f"Invalid ID: {global_id}. Expected: {expected_type}.")
     return value

@@ -33,8 +33,11 @@ def _fragments(document: DocumentNode) -> Fragments:
     }
 
 
-def _fields(selection_set: SelectionSetNode | None, fragments: Fragments,
-            seen: frozenset[str] = frozenset()) -> Iterable[FieldNode]:
+def _fields(
+    selection_set: SelectionSetNode | None,
+    fragments: Fragments,
+    seen: frozenset[str] = frozenset(),
+) -> Iterable[FieldNode]:
     """Fields of a selection set, with fragments inlined (cycles cut)."""
     if selection_set is None:
         return
@@ -50,8 +53,12 @@ def _fields(selection_set: SelectionSetNode | None, fragments: Fragments,
                 yield from _fields(fragment.selection_set, fragments, seen | {name})
 
 
-def _depth(selection_set: SelectionSetNode | None, fragments: Fragments, limit: int,
-           level: int = 0) -> int:
+def _depth(
+    selection_set: SelectionSetNode | None,
+    fragments: Fragments,
+    limit: int,
+    level: int = 0,
+) -> int:
     if selection_set is None:
         return level
     if level > limit:
@@ -64,8 +71,9 @@ def _depth(selection_set: SelectionSetNode | None, fragments: Fragments, limit: 
     return deepest
 
 
-def check_document_limits(document: DocumentNode, *, max_depth: int,
-                          max_aliases: int) -> list[GraphQLError]:
+def check_document_limits(
+    document: DocumentNode, *, max_depth: int, max_aliases: int
+) -> list[GraphQLError]:
     fragments = _fragments(document)
     errors: list[GraphQLError] = []
     aliases = 0
@@ -74,14 +82,19 @@ def check_document_limits(document: DocumentNode, *, max_depth: int,
             depth = _depth(definition.selection_set, fragments, max_depth)
             if depth > max_depth:
                 name = definition.name.value if definition.name else "anonymous"
-                errors.append(GraphQLError(
-                    f"'{name}' exceeds maximum operation depth of {max_depth}."
-                ))
+                errors.append(
+                    GraphQLError(
+                        f"'{name}' exceeds maximum operation depth of {max_depth}."
+                    )
+                )
     aliases = _count_aliases(document)
     if aliases > max_aliases:
-        errors.append(GraphQLError(
-            f"The query uses {aliases} aliases, more than the allowed {max_aliases}."
-        ))
+        errors.append(
+            GraphQLError(
+                f"The query uses {aliases} aliases, more than the allowed "
+                f"{max_aliases}."
+            )
+        )
     return errors
 
 
@@ -115,21 +128,31 @@ def _page_size(field: FieldNode, variables: dict[str, Any]) -> int:
     return 1
 
 
-def _cost(selection_set: SelectionSetNode | None, fragments: Fragments,
-          variables: dict[str, Any], limit: int) -> int:
+def _cost(
+    selection_set: SelectionSetNode | None,
+    fragments: Fragments,
+    variables: dict[str, Any],
+    limit: int,
+) -> int:
     total = 0
     for field in _fields(selection_set, fragments):
         if field.name.value.startswith("__"):
             continue
         multiplier = _page_size(field, variables)
-        total += multiplier * (1 + _cost(field.selection_set, fragments, variables, limit))
+        total += multiplier * (
+            1 + _cost(field.selection_set, fragments, variables, limit)
+        )
         if total > limit:
             return total
     return total
 
 
-def query_cost(document: DocumentNode, operation_name: str | None,
-               variables: dict[str, Any], limit: int) -> int:
+def query_cost(
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any],
+    limit: int,
+) -> int:
     """The cost of the operation to run: each field 1, times the page sizes above it."""
     fragments = _fragments(document)
     for definition in document.definitions:

@@ -27,7 +27,7 @@ def bind_metadata(
     private_permission: Permission,
     node_of: Callable[[Any], Any] = lambda root: root,
 ) -> None:
-    """Resolve public metadata for anyone and private metadata for ``private_permission``."""
+    """Public metadata for anyone; private metadata for ``private_permission``."""
 
     def public(root: Any) -> dict[str, str]:
         return node_of(root).metadata or {}
@@ -43,8 +43,9 @@ def bind_metadata(
     def metafield(root: Any, info: GraphQLResolveInfo, key: str) -> str | None:
         return public(root).get(key)
 
-    def metafields(root: Any, info: GraphQLResolveInfo,
-                   keys: list[str] | None = None) -> dict[str, str]:
+    def metafields(
+        root: Any, info: GraphQLResolveInfo, keys: list[str] | None = None
+    ) -> dict[str, str]:
         return _pick(public(root), keys)
 
     @guard
@@ -56,8 +57,9 @@ def bind_metadata(
         return private(root).get(key)
 
     @guard
-    def private_metafields(root: Any, info: GraphQLResolveInfo,
-                           keys: list[str] | None = None) -> dict[str, str]:
+    def private_metafields(
+        root: Any, info: GraphQLResolveInfo, keys: list[str] | None = None
+    ) -> dict[str, str]:
         return _pick(private(root), keys)
 
     object_type.set_field("metadata", metadata)

@@ -32,7 +32,8 @@ taxed_money = ObjectType("TaxedMoney")
 
 @taxed_money.field("tax")
 def resolve_tax(root: Any, info: GraphQLResolveInfo) -> Money:
-    return root.tax  # type: ignore[no-any-return]
+    tax: Money = root.tax
+    return tax
 
 
 def country_display(code: str) -> dict[str, str]:
@@ -41,7 +42,6 @@ def country_display(code: str) -> dict[str, str]:
 
 def language_display(stored_code: str) -> dict[str, str]:
     return {"code": to_enum_value(stored_code), "language": language_name(stored_code)}
-
 
 
 bindables: list[Any] = [*scalars, money, taxed_money]

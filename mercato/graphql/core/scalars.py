@@ -103,5 +103,11 @@ def parse_uuid(value: Any) -> uuid.UUID:
         raise GraphQLError(f"Invalid UUID: {value!r}.") from exc
 
 
-scalars = [json_string, datetime_scalar, date_scalar, metadata_scalar, positive_int,
-           uuid_scalar]
+scalars = [
+    json_string,
+    datetime_scalar,
+    date_scalar,
+    metadata_scalar,
+    positive_int,
+    uuid_scalar,
+]

@@ -20,22 +20,28 @@ def translation_loader(model: type[models.Model], fk: str) -> type[Loader[int, A
 
     class TranslationLoader(Loader[int, Any]):
         def batch_load(self, keys: list[int]) -> dict[int, Any]:
-            rows = model._default_manager.filter(  # type: ignore[attr-defined]
-                **{f"{fk}_id__in": keys, "language_code": self.channel})
+            rows = model._default_manager.filter(
+                **{f"{fk}_id__in": keys, "language_code": self.channel}
+            )
             return {getattr(row, f"{fk}_id"): row for row in attach_batch(list(rows))}
 
     TranslationLoader.__name__ = f"{model.__name__}Loader"
     return TranslationLoader
 
 
-def bind_translation(owner: ObjectType, translation: ObjectType,
-                     model: type[models.Model], fk: str,
-                     owner_of: Callable[[Any], Any] = lambda root: root) -> None:
-    """Bind ``owner.translation`` and the ``id``/``language`` of its translation type."""
+def bind_translation(
+    owner: ObjectType,
+    translation: ObjectType,
+    model: type[models.Model],
+    fk: str,
+    owner_of: Callable[[Any], Any] = lambda root: root,
+) -> None:
+    """Bind ``owner.translation`` and the ``id``/``language`` of the translation."""
     loader_class = translation_loader(model, fk)
 
-    def resolve_translation(root: Any, info: GraphQLResolveInfo,
-                            language_code: str) -> Any:
+    def resolve_translation(
+        root: Any, info: GraphQLResolveInfo, language_code: str
+    ) -> Any:
         node = owner_of(root)
         loader = get_loader(info.context, loader_class, to_stored_code(language_code))
         return loader.load_for(node, lambda n: n.pk)

@@ -24,8 +24,11 @@ class WarehousesByChannelLoader(Loader[int, list[Warehouse]]):
         return []
 
     def batch_load(self, keys: list[int]) -> dict[int, list[Warehouse]]:
-        links = ChannelWarehouse.objects.filter(channel_id__in=keys).select_related(
-            "warehouse").order_by("sort_order", "pk")
+        links = (
+            ChannelWarehouse.objects.filter(channel_id__in=keys)
+            .select_related("warehouse")
+            .order_by("sort_order", "pk")
+        )
         result: dict[int, list[Warehouse]] = defaultdict(list)
         for link in links:
             result[link.channel_id].append(link.warehouse)

@@ -19,14 +19,21 @@ query = QueryType()
 warehouse = ObjectType("Warehouse")
 stock = ObjectType("Stock")
 
-WAREHOUSE_READERS = (Permission.MANAGE_PRODUCTS, Permission.MANAGE_ORDERS,
-                     Permission.MANAGE_SHIPPING)
+WAREHOUSE_READERS = (
+    Permission.MANAGE_PRODUCTS,
+    Permission.MANAGE_ORDERS,
+    Permission.MANAGE_SHIPPING,
+)
 
 
 @query.field("warehouse")
 @require_any(*WAREHOUSE_READERS)
-def resolve_warehouse(_: None, info: GraphQLResolveInfo, id: str | None = None,
-                      external_reference: str | None = None) -> Warehouse | None:
+def resolve_warehouse(
+    _: None,
+    info: GraphQLResolveInfo,
+    id: str | None = None,
+    external_reference: str | None = None,
+) -> Warehouse | None:
     if (id is None) == (external_reference is None):
         raise GraphQLError("Provide exactly one of 'id' or 'externalReference'.")
     if id is not None:
@@ -36,8 +43,13 @@ def resolve_warehouse(_: None, info: GraphQLResolveInfo, id: str | None = None,
 
 @query.field("warehouses")
 @require_any(*WAREHOUSE_READERS)
-def resolve_warehouses(_: None, info: GraphQLResolveInfo, filter: dict[str, Any] | None = None,
-                       sort_by: dict[str, str] | None = None, **page: Any) -> Connection:
+def resolve_warehouses(
+    _: None,
+    info: GraphQLResolveInfo,
+    filter: dict[str, Any] | None = None,
+    sort_by: dict[str, str] | None = None,
+    **page: Any,
+) -> Connection:
     filter = dict(filter or {})
     if filter.get("ids"):
         filter["ids"] = decode_ids(filter["ids"], "Warehouse")
@@ -45,8 +57,11 @@ def resolve_warehouses(_: None, info: GraphQLResolveInfo, filter: dict[str, Any]
         filter["channels"] = decode_ids(filter["channels"], "Channel")
     descending = bool(sort_by and sort_by["direction"] == "DESC")
     return connection_from_queryset(
-        filter_warehouses(filter), page, keys=[("name", descending), ("pk", descending)],
-        name="warehouses")
+        filter_warehouses(filter),
+        page,
+        keys=[("name", descending), ("pk", descending)],
+        name="warehouses",
+    )
 
 
 @warehouse.field("id")
@@ -56,7 +71,9 @@ def resolve_warehouse_id(root: Warehouse, info: GraphQLResolveInfo) -> str:
 
 @warehouse.field("address")
 def resolve_address(root: Warehouse, info: GraphQLResolveInfo) -> Any:
-    return get_loader(info.context, AddressByIdLoader).load_for(root, lambda w: w.address_id)
+    return get_loader(info.context, AddressByIdLoader).load_for(
+        root, lambda w: w.address_id
+    )
 
 
 @warehouse.field("clickAndCollectOption")
@@ -72,7 +89,8 @@ def resolve_stock_id(root: Stock, info: GraphQLResolveInfo) -> str:
 @stock.field("warehouse")
 def resolve_stock_warehouse(root: Stock, info: GraphQLResolveInfo) -> Any:
     return get_loader(info.context, WarehouseByIdLoader).load_for(
-        root, lambda s: s.warehouse_id)
+        root, lambda s: s.warehouse_id
+    )
 
 
 @stock.field("productVariant")
@@ -80,10 +98,18 @@ def resolve_stock_variant(root: Stock, info: GraphQLResolveInfo) -> Any:
     from mercato.graphql.product.loaders import VariantByIdLoader
 
     return get_loader(info.context, VariantByIdLoader).load_for(
-        root, lambda s: s.product_variant_id)
+        root, lambda s: s.product_variant_id
+    )
 
 
 bind_metadata(warehouse, Permission.MANAGE_PRODUCTS)
 
-bindables = [query, warehouse, stock, EnumType("WarehouseClickAndCollectOptionEnum", {
-    "DISABLED": "DISABLED", "LOCAL": "LOCAL", "ALL": "ALL"})]
+bindables = [
+    query,
+    warehouse,
+    stock,
+    EnumType(
+        "WarehouseClickAndCollectOptionEnum",
+        {"DISABLED": "DISABLED", "LOCAL": "LOCAL", "ALL": "ALL"},
+    ),
+]

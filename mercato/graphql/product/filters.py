@@ -58,22 +58,32 @@ def _attribute_filters(items: list[dict[str, Any]] | None) -> list[AttributeFilt
         numeric_range = numeric.get("range") or {}
         values_range = item.get("values_range") or {}
         date_range = value.get("date") or item.get("date") or {}
-        result.append(AttributeFilter(
-            slug=slug,
-            value_slugs=_strings(value.get("slug")) or item.get("values"),
-            value_names=_strings(value.get("name")),
-            numeric_gte=_decimal(numeric.get("eq") if numeric.get("eq") is not None
-                                 else numeric_range.get("gte", values_range.get("gte"))),
-            numeric_lte=_decimal(numeric.get("eq") if numeric.get("eq") is not None
-                                 else numeric_range.get("lte", values_range.get("lte"))),
-            boolean=value.get("boolean", item.get("boolean")),
-            date_gte=date_range.get("gte"),
-            date_lte=date_range.get("lte"),
-        ))
+        result.append(
+            AttributeFilter(
+                slug=slug,
+                value_slugs=_strings(value.get("slug")) or item.get("values"),
+                value_names=_strings(value.get("name")),
+                numeric_gte=_decimal(
+                    numeric.get("eq")
+                    if numeric.get("eq") is not None
+                    else numeric_range.get("gte", values_range.get("gte"))
+                ),
+                numeric_lte=_decimal(
+                    numeric.get("eq")
+                    if numeric.get("eq") is not None
+                    else numeric_range.get("lte", values_range.get("lte"))
+                ),
+                boolean=value.get("boolean", item.get("boolean")),
+                date_gte=date_range.get("gte"),
+                date_lte=date_range.get("lte"),
+            )
+        )
     return result
 
 
-def _price_bounds(value: dict[str, Any] | None) -> tuple[Decimal | None, Decimal | None]:
+def _price_bounds(
+    value: dict[str, Any] | None,
+) -> tuple[Decimal | None, Decimal | None]:
     if not value:
         return None, None
     if value.get("eq") is not None:
@@ -91,21 +101,27 @@ def product_filter_from_legacy(data: dict[str, Any]) -> ProductFilter:
         ids=decode_ids(data["ids"], "Product") if data.get("ids") else None,
         slugs=data.get("slugs"),
         categories=decode_ids(data["categories"], "Category")
-        if data.get("categories") else None,
+        if data.get("categories")
+        else None,
         collections=decode_ids(data["collections"], "Collection")
-        if data.get("collections") else None,
+        if data.get("collections")
+        else None,
         product_types=decode_ids(data["product_types"], "ProductType")
-        if data.get("product_types") else None,
+        if data.get("product_types")
+        else None,
         has_category=data.get("has_category"),
         is_published=data.get("is_published"),
         is_available=data.get("is_available"),
         is_visible_in_listing=data.get("is_visible_in_listing"),
         published_from=data.get("published_from"),
         available_from=data.get("available_from"),
-        price_gte=price_gte, price_lte=price_lte,
-        minimal_price_gte=minimal_gte, minimal_price_lte=minimal_lte,
+        price_gte=price_gte,
+        price_lte=price_lte,
+        minimal_price_gte=minimal_gte,
+        minimal_price_lte=minimal_lte,
         stock_availability=data.get("stock_availability"),
-        updated_gte=updated.get("gte"), updated_lte=updated.get("lte"),
+        updated_gte=updated.get("gte"),
+        updated_lte=updated.get("lte"),
         metadata=metadata_pairs(data.get("metadata")),
         attributes=_attribute_filters(data.get("attributes")),
         gift_card=data.get("gift_card"),
@@ -134,8 +150,10 @@ def product_filter_from_where(data: dict[str, Any]) -> ProductFilter:
         is_visible_in_listing=data.get("is_visible_in_listing"),
         published_from=data.get("published_from"),
         available_from=data.get("available_from"),
-        price_gte=price_gte, price_lte=price_lte,
-        minimal_price_gte=minimal_gte, minimal_price_lte=minimal_lte,
+        price_gte=price_gte,
+        price_lte=price_lte,
+        minimal_price_gte=minimal_gte,
+        minimal_price_lte=minimal_lte,
         stock_availability=data.get("stock_availability"),
         updated_gte=eq or updated_range.get("gte"),
         updated_lte=eq or updated_range.get("lte"),
@@ -148,8 +166,12 @@ def product_filter_from_where(data: dict[str, Any]) -> ProductFilter:
 MAX_WHERE_DEPTH = 5
 
 
-def apply_where(products: QuerySet[Product], where: dict[str, Any],
-                channel: Channel | None, depth: int = 0) -> QuerySet[Product]:
+def apply_where(
+    products: QuerySet[Product],
+    where: dict[str, Any],
+    channel: Channel | None,
+    depth: int = 0,
+) -> QuerySet[Product]:
     """Apply ``where`` including its nested ``AND``/``OR`` lists."""
     if depth > MAX_WHERE_DEPTH:
         raise GraphQLError(f"`where` may nest AND/OR at most {MAX_WHERE_DEPTH} levels.")

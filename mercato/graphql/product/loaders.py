@@ -44,8 +44,12 @@ class _ListLoader(Loader[Any, list[Any]]):
 
 class CategoryByIdLoader(Loader[int, Category]):
     def batch_load(self, keys: list[int]) -> dict[int, Category]:
-        return {c.pk: c for c in attach_batch(list(Category.objects.filter(pk__in=keys)),
-                                              self.channel)}
+        return {
+            c.pk: c
+            for c in attach_batch(
+                list(Category.objects.filter(pk__in=keys)), self.channel
+            )
+        }
 
 
 class ProductTypeByIdLoader(Loader[int, ProductType]):
@@ -55,7 +59,7 @@ class ProductTypeByIdLoader(Loader[int, ProductType]):
 
 
 class ProductByIdLoader(Loader[int, Product]):
-    """Products by ID, scoped to the loader's channel (visibility checked by callers)."""
+    """Products by ID in the loader's channel (callers check visibility)."""
 
     def batch_load(self, keys: list[int]) -> dict[int, Product]:
         found = attach_batch(list(Product.objects.filter(pk__in=keys)), self.channel)
@@ -64,7 +68,9 @@ class ProductByIdLoader(Loader[int, Product]):
 
 class VariantByIdLoader(Loader[int, ProductVariant]):
     def batch_load(self, keys: list[int]) -> dict[int, ProductVariant]:
-        found = attach_batch(list(ProductVariant.objects.filter(pk__in=keys)), self.channel)
+        found = attach_batch(
+            list(ProductVariant.objects.filter(pk__in=keys)), self.channel
+        )
         return {v.pk: v for v in found}
 
 
@@ -72,7 +78,9 @@ class ProductListingLoader(Loader[int, ProductChannelListing]):
     """The listing of each product in the loader's channel."""
 
     def batch_load(self, keys: list[int]) -> dict[int, ProductChannelListing]:
-        rows = ProductChannelListing.objects.filter(product_id__in=keys, channel=self.channel)
+        rows = ProductChannelListing.objects.filter(
+            product_id__in=keys, channel=self.channel
+        )
         return {row.product_id: row for row in rows}
 
 
@@ -80,15 +88,20 @@ class ProductListingsLoader(_ListLoader):
     """All channel listings of each product."""
 
     def batch_load(self, keys: list[int]) -> dict[int, list[ProductChannelListing]]:
-        rows = attach_batch(list(ProductChannelListing.objects.filter(
-            product_id__in=keys).order_by("pk")))
+        rows = attach_batch(
+            list(
+                ProductChannelListing.objects.filter(product_id__in=keys).order_by("pk")
+            )
+        )
         return _group(rows, "product_id")
 
 
 class VariantListingsByProductLoader(_ListLoader):
     """Channel listings, in the loader's channel, of the variants of each product."""
 
-    def batch_load(self, keys: list[int]) -> dict[int, list[ProductVariantChannelListing]]:
+    def batch_load(
+        self, keys: list[int]
+    ) -> dict[int, list[ProductVariantChannelListing]]:
         rows = ProductVariantChannelListing.objects.filter(
             variant__product_id__in=keys, channel=self.channel
         ).annotate(product_id=F("variant__product_id"))
@@ -99,15 +112,23 @@ class VariantListingLoader(Loader[int, ProductVariantChannelListing]):
     """The listing of each variant in the loader's channel."""
 
     def batch_load(self, keys: list[int]) -> dict[int, ProductVariantChannelListing]:
-        rows = ProductVariantChannelListing.objects.filter(variant_id__in=keys,
-                                                           channel=self.channel)
+        rows = ProductVariantChannelListing.objects.filter(
+            variant_id__in=keys, channel=self.channel
+        )
         return {row.variant_id: row for row in rows}
 
 
 class VariantListingsLoader(_ListLoader):
-    def batch_load(self, keys: list[int]) -> dict[int, list[ProductVariantChannelListing]]:
-        rows = attach_batch(list(ProductVariantChannelListing.objects.filter(
-            variant_id__in=keys).order_by("pk")))
+    def batch_load(
+        self, keys: list[int]
+    ) -> dict[int, list[ProductVariantChannelListing]]:
+        rows = attach_batch(
+            list(
+                ProductVariantChannelListing.objects.filter(
+                    variant_id__in=keys
+                ).order_by("pk")
+            )
+        )
         return _group(rows, "variant_id")
 
 
@@ -117,8 +138,10 @@ class VariantsByProductLoader(_ListLoader):
     def batch_load(self, keys: list[int]) -> dict[int, list[ProductVariant]]:
         variants = ProductVariant.objects.filter(product_id__in=keys)
         if self.channel is not None:
-            variants = variants.filter(channel_listings__channel=self.channel,
-                                       channel_listings__price_amount__isnull=False)
+            variants = variants.filter(
+                channel_listings__channel=self.channel,
+                channel_listings__price_amount__isnull=False,
+            )
         rows = attach_batch(list(variants), self.channel)
         return _group(rows, "product_id")
 
@@ -131,8 +154,9 @@ class MediaByProductLoader(_ListLoader):
 
 class MediaByVariantLoader(_ListLoader):
     def batch_load(self, keys: list[int]) -> dict[int, list[ProductMedia]]:
-        media = ProductMedia.objects.filter(variant_media__variant_id__in=keys).annotate(
-            variant_id=F("variant_media__variant_id"))
+        media = ProductMedia.objects.filter(
+            variant_media__variant_id__in=keys
+        ).annotate(variant_id=F("variant_media__variant_id"))
         rows = attach_batch(list(media))
         return _group(rows, "variant_id")
 
@@ -141,24 +165,33 @@ class CollectionsByProductLoader(_ListLoader):
     """Collections of each product that are visible in the loader's channel."""
 
     def batch_load(self, keys: list[int]) -> dict[int, list[Collection]]:
-        collections = Collection.objects.filter(collection_products__product_id__in=keys)
+        collections = Collection.objects.filter(
+            collection_products__product_id__in=keys
+        )
         if self.channel is not None and not self.context.actor.sees_hidden_catalog:
             now = timezone.now()
             collections = collections.filter(
                 Q(channel_listings__published_at__lte=now)
                 | Q(channel_listings__published_at__isnull=True),
                 channel_listings__channel=self.channel,
-                channel_listings__is_published=True)
+                channel_listings__is_published=True,
+            )
         collections = collections.annotate(
-            for_product_id=F("collection_products__product_id"))
+            for_product_id=F("collection_products__product_id")
+        )
         rows = attach_batch(list(collections), self.channel)
         return _group(rows, "for_product_id")
 
 
 class CollectionListingsLoader(_ListLoader):
     def batch_load(self, keys: list[int]) -> dict[int, list[CollectionChannelListing]]:
-        rows = attach_batch(list(CollectionChannelListing.objects.filter(
-            collection_id__in=keys).order_by("pk")))
+        rows = attach_batch(
+            list(
+                CollectionChannelListing.objects.filter(
+                    collection_id__in=keys
+                ).order_by("pk")
+            )
+        )
         return _group(rows, "collection_id")
 
 
@@ -166,8 +199,11 @@ class ProductAttributesByTypeLoader(_ListLoader):
     """The product attributes of each product type, in order."""
 
     def batch_load(self, keys: list[int]) -> dict[int, list[Attribute]]:
-        links = AttributeProduct.objects.filter(product_type_id__in=keys).select_related(
-            "attribute").order_by("sort_order", "pk")
+        links = (
+            AttributeProduct.objects.filter(product_type_id__in=keys)
+            .select_related("attribute")
+            .order_by("sort_order", "pk")
+        )
         grouped: dict[int, list[Attribute]] = defaultdict(list)
         for link in links:
             grouped[link.product_type_id].append(link.attribute)
@@ -179,11 +215,16 @@ class VariantAttributesByTypeLoader(_ListLoader):
     """(attribute, variant_selection) pairs of each product type, in order."""
 
     def batch_load(self, keys: list[int]) -> dict[int, list[tuple[Attribute, bool]]]:
-        links = AttributeVariant.objects.filter(product_type_id__in=keys).select_related(
-            "attribute").order_by("sort_order", "pk")
+        links = (
+            AttributeVariant.objects.filter(product_type_id__in=keys)
+            .select_related("attribute")
+            .order_by("sort_order", "pk")
+        )
         grouped: dict[int, list[tuple[Attribute, bool]]] = defaultdict(list)
         for link in links:
-            grouped[link.product_type_id].append((link.attribute, link.variant_selection))
+            grouped[link.product_type_id].append(
+                (link.attribute, link.variant_selection)
+            )
         attach_batch([a for pairs in grouped.values() for a, _ in pairs])
         return grouped
 
@@ -192,8 +233,11 @@ class ValuesByProductLoader(_ListLoader):
     """Attribute values assigned to each product, in order."""
 
     def batch_load(self, keys: list[int]) -> dict[int, list[AttributeValue]]:
-        assigned = AssignedProductAttributeValue.objects.filter(
-            product_id__in=keys).select_related("value").order_by("sort_order", "pk")
+        assigned = (
+            AssignedProductAttributeValue.objects.filter(product_id__in=keys)
+            .select_related("value")
+            .order_by("sort_order", "pk")
+        )
         grouped: dict[int, list[AttributeValue]] = defaultdict(list)
         for row in assigned:
             grouped[row.product_id].append(row.value)
@@ -203,8 +247,11 @@ class ValuesByProductLoader(_ListLoader):
 
 class ValuesByVariantLoader(_ListLoader):
     def batch_load(self, keys: list[int]) -> dict[int, list[AttributeValue]]:
-        assigned = AssignedVariantAttributeValue.objects.filter(
-            variant_id__in=keys).select_related("value").order_by("sort_order", "pk")
+        assigned = (
+            AssignedVariantAttributeValue.objects.filter(variant_id__in=keys)
+            .select_related("value")
+            .order_by("sort_order", "pk")
+        )
         grouped: dict[int, list[AttributeValue]] = defaultdict(list)
         for row in assigned:
             grouped[row.variant_id].append(row.value)

@@ -19,7 +19,13 @@ from mercato.graphql.product.filters import (
     metadata_pairs,
     product_filter_from_legacy,
 )
-from mercato.product.models import Category, Collection, Product, ProductType, ProductVariant
+from mercato.product.models import (
+    Category,
+    Collection,
+    Product,
+    ProductType,
+    ProductVariant,
+)
 from mercato.product.queries import (
     InvalidSort,
     filter_categories,
@@ -44,14 +50,22 @@ def _one_of(**kwargs: Any) -> tuple[str, Any]:
 
 
 def product_connection(
-    info: GraphQLResolveInfo, products: QuerySet[Product], channel: Any, *,
-    filter: dict[str, Any] | None, where: dict[str, Any] | None,
-    sort_by: dict[str, Any] | None, search: str | None, page: dict[str, Any],
+    info: GraphQLResolveInfo,
+    products: QuerySet[Product],
+    channel: Any,
+    *,
+    filter: dict[str, Any] | None,
+    where: dict[str, Any] | None,
+    sort_by: dict[str, Any] | None,
+    search: str | None,
+    page: dict[str, Any],
     collection_id: int | None = None,
 ) -> Connection:
-    """Filter, search, sort and paginate ``products`` already limited to what is visible."""
+    """Filter, search, sort and paginate ``products`` (already visible ones)."""
     if filter:
-        products = filter_products(products, product_filter_from_legacy(filter), channel)
+        products = filter_products(
+            products, product_filter_from_legacy(filter), channel
+        )
     if where:
         products = apply_where(products, where, channel)
     if search:
@@ -64,39 +78,60 @@ def product_connection(
         raise GraphQLError("Specify the `field` to sort by.")
     try:
         products, keys = sort_products(
-            products, field, sort_by.get("direction") == "DESC", channel, collection_id)
+            products, field, sort_by.get("direction") == "DESC", channel, collection_id
+        )
     except InvalidSort as exc:
         raise GraphQLError(str(exc)) from exc
-    return connection_from_queryset(products, page, keys=keys, name="products",
-                                    channel=channel)
+    return connection_from_queryset(
+        products, page, keys=keys, name="products", channel=channel
+    )
 
 
 @query.field("products")
-def resolve_products(_: None, info: GraphQLResolveInfo, channel: str | None = None,
-                     filter: dict[str, Any] | None = None,
-                     where: dict[str, Any] | None = None,
-                     sort_by: dict[str, Any] | None = None, search: str | None = None,
-                     **page: Any) -> Connection:
+def resolve_products(
+    _: None,
+    info: GraphQLResolveInfo,
+    channel: str | None = None,
+    filter: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+    sort_by: dict[str, Any] | None = None,
+    search: str | None = None,
+    **page: Any,
+) -> Connection:
     scope = channel_from_arg(info, channel or (filter or {}).get("channel"))
     products = visible_products(scope, actor_of(info))
-    return product_connection(info, products, scope, filter=filter, where=where,
-                              sort_by=sort_by, search=search, page=page)
+    return product_connection(
+        info,
+        products,
+        scope,
+        filter=filter,
+        where=where,
+        sort_by=sort_by,
+        search=search,
+        page=page,
+    )
 
 
 @query.field("product")
-def resolve_product(_: None, info: GraphQLResolveInfo, id: str | None = None,
-                    slug: str | None = None, external_reference: str | None = None,
-                    slug_language_code: str | None = None,
-                    channel: str | None = None) -> Product | None:
+def resolve_product(
+    _: None,
+    info: GraphQLResolveInfo,
+    id: str | None = None,
+    slug: str | None = None,
+    external_reference: str | None = None,
+    slug_language_code: str | None = None,
+    channel: str | None = None,
+) -> Product | None:
     key, value = _one_of(id=id, slug=slug, externalReference=external_reference)
     scope = channel_from_arg(info, channel)
     products = visible_products(scope, actor_of(info), in_listings=False)
     if key == "id":
         products = products.filter(pk=decode_id(value, "Product"))
     elif key == "slug" and slug_language_code:
-        products = products.filter(translations__slug=value,
-                                   translations__language_code=to_stored_code(
-                                       slug_language_code))
+        products = products.filter(
+            translations__slug=value,
+            translations__language_code=to_stored_code(slug_language_code),
+        )
     elif key == "slug":
         products = products.filter(slug=value)
     else:
@@ -106,9 +141,14 @@ def resolve_product(_: None, info: GraphQLResolveInfo, id: str | None = None,
 
 
 @query.field("productVariant")
-def resolve_product_variant(_: None, info: GraphQLResolveInfo, id: str | None = None,
-                            sku: str | None = None, external_reference: str | None = None,
-                            channel: str | None = None) -> ProductVariant | None:
+def resolve_product_variant(
+    _: None,
+    info: GraphQLResolveInfo,
+    id: str | None = None,
+    sku: str | None = None,
+    external_reference: str | None = None,
+    channel: str | None = None,
+) -> ProductVariant | None:
     key, value = _one_of(id=id, sku=sku, externalReference=external_reference)
     scope = channel_from_arg(info, channel)
     variants = visible_variants(scope, actor_of(info))
@@ -120,13 +160,17 @@ def resolve_product_variant(_: None, info: GraphQLResolveInfo, id: str | None = 
 
 
 @query.field("productVariants")
-def resolve_product_variants(_: None, info: GraphQLResolveInfo, ids: list[str] | None = None,
-                             channel: str | None = None,
-                             filter: dict[str, Any] | None = None,
-                             where: dict[str, Any] | None = None,
-                             search: str | None = None,
-                             sort_by: dict[str, Any] | None = None,
-                             **page: Any) -> Connection:
+def resolve_product_variants(
+    _: None,
+    info: GraphQLResolveInfo,
+    ids: list[str] | None = None,
+    channel: str | None = None,
+    filter: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+    search: str | None = None,
+    sort_by: dict[str, Any] | None = None,
+    **page: Any,
+) -> Connection:
     scope = channel_from_arg(info, channel)
     variants = visible_variants(scope, actor_of(info))
     if ids:
@@ -134,18 +178,24 @@ def resolve_product_variants(_: None, info: GraphQLResolveInfo, ids: list[str] |
     variants = _filter_variants(variants, filter or {}, search)
     variants = _where_variants(variants, where or {})
     descending = (sort_by or {}).get("direction") == "DESC"
-    keys = ([("updated_at", descending), ("pk", descending)] if sort_by
-            else [("pk", False)])
-    return connection_from_queryset(variants, page, keys=keys, name="productVariants",
-                                    channel=scope)
+    keys = (
+        [("updated_at", descending), ("pk", descending)] if sort_by else [("pk", False)]
+    )
+    return connection_from_queryset(
+        variants, page, keys=keys, name="productVariants", channel=scope
+    )
 
 
-def _filter_variants(variants: QuerySet[ProductVariant], data: dict[str, Any],
-                     search: str | None) -> QuerySet[ProductVariant]:
+def _filter_variants(
+    variants: QuerySet[ProductVariant], data: dict[str, Any], search: str | None
+) -> QuerySet[ProductVariant]:
     term = search or data.get("search")
     if term:
-        variants = variants.filter(Q(name__icontains=term) | Q(sku__icontains=term)
-                                   | Q(product__name__icontains=term))
+        variants = variants.filter(
+            Q(name__icontains=term)
+            | Q(sku__icontains=term)
+            | Q(product__name__icontains=term)
+        )
     if data.get("sku"):
         variants = variants.filter(sku__in=data["sku"])
     if data.get("metadata"):
@@ -158,8 +208,9 @@ def _filter_variants(variants: QuerySet[ProductVariant], data: dict[str, Any],
     return variants
 
 
-def _where_variants(variants: QuerySet[ProductVariant],
-                    where: dict[str, Any]) -> QuerySet[ProductVariant]:
+def _where_variants(
+    variants: QuerySet[ProductVariant], where: dict[str, Any]
+) -> QuerySet[ProductVariant]:
     if where.get("ids"):
         variants = variants.filter(pk__in=decode_ids(where["ids"], "ProductVariant"))
     sku = where.get("sku") or {}
@@ -167,15 +218,21 @@ def _where_variants(variants: QuerySet[ProductVariant],
         variants = variants.filter(sku=sku["eq"])
     if sku.get("one_of") is not None:
         variants = variants.filter(sku__in=sku["one_of"])
-    variants = _filter_variants(variants, {"metadata": where.get("metadata"),
-                                           "updated_at": where.get("updated_at")}, None)
+    variants = _filter_variants(
+        variants,
+        {"metadata": where.get("metadata"), "updated_at": where.get("updated_at")},
+        None,
+    )
     for clause in where.get("and") or []:
         variants = _where_variants(variants, clause)
     if where.get("or"):
         matches = Q()
         for clause in where["or"]:
-            matches |= Q(pk__in=_where_variants(ProductVariant.objects.all(),
-                                                clause).values("pk"))
+            matches |= Q(
+                pk__in=_where_variants(ProductVariant.objects.all(), clause).values(
+                    "pk"
+                )
+            )
         variants = variants.filter(matches)
     return variants
 
@@ -184,35 +241,49 @@ def _where_variants(variants: QuerySet[ProductVariant],
 
 
 @query.field("category")
-def resolve_category(_: None, info: GraphQLResolveInfo, id: str | None = None,
-                     slug: str | None = None,
-                     slug_language_code: str | None = None) -> Category | None:
+def resolve_category(
+    _: None,
+    info: GraphQLResolveInfo,
+    id: str | None = None,
+    slug: str | None = None,
+    slug_language_code: str | None = None,
+) -> Category | None:
     key, value = _one_of(id=id, slug=slug)
     if key == "id":
         return Category.objects.filter(pk=decode_id(value, "Category")).first()
     if slug_language_code:
         return Category.objects.filter(
             translations__slug=value,
-            translations__language_code=to_stored_code(slug_language_code)).first()
+            translations__language_code=to_stored_code(slug_language_code),
+        ).first()
     return Category.objects.filter(slug=value).first()
 
 
-CATEGORY_SORT = {"NAME": "name", "PRODUCT_COUNT": "sort_products",
-                 "SUBCATEGORY_COUNT": "sort_children"}
+CATEGORY_SORT = {
+    "NAME": "name",
+    "PRODUCT_COUNT": "sort_products",
+    "SUBCATEGORY_COUNT": "sort_children",
+}
 
 
 @query.field("categories")
-def resolve_categories(_: None, info: GraphQLResolveInfo,
-                       filter: dict[str, Any] | None = None,
-                       where: dict[str, Any] | None = None,
-                       sort_by: dict[str, Any] | None = None, level: int | None = None,
-                       **page: Any) -> Connection:
+def resolve_categories(
+    _: None,
+    info: GraphQLResolveInfo,
+    filter: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+    sort_by: dict[str, Any] | None = None,
+    level: int | None = None,
+    **page: Any,
+) -> Connection:
     filter, where = filter or {}, where or {}
     ids = filter.get("ids") or where.get("ids")
     categories = filter_categories(
         Category.objects.all(),
         ids=decode_ids(ids, "Category") if ids else None,
-        slugs=filter.get("slugs"), search=filter.get("search"), level=level,
+        slugs=filter.get("slugs"),
+        search=filter.get("search"),
+        level=level,
         metadata=metadata_pairs(filter.get("metadata") or where.get("metadata")),
     )
     keys: list[tuple[str, bool]] = [("pk", False)]
@@ -220,9 +291,13 @@ def resolve_categories(_: None, info: GraphQLResolveInfo,
         descending = sort_by["direction"] == "DESC"
         name = CATEGORY_SORT[sort_by["field"]]
         if name == "sort_products":
-            categories = categories.annotate(sort_products=Count("products", distinct=True))
+            categories = categories.annotate(
+                sort_products=Count("products", distinct=True)
+            )
         elif name == "sort_children":
-            categories = categories.annotate(sort_children=Count("children", distinct=True))
+            categories = categories.annotate(
+                sort_children=Count("children", distinct=True)
+            )
         keys = [(name, descending), ("slug", descending)]
     return connection_from_queryset(categories, page, keys=keys, name="categories")
 
@@ -231,9 +306,14 @@ def resolve_categories(_: None, info: GraphQLResolveInfo,
 
 
 @query.field("collection")
-def resolve_collection(_: None, info: GraphQLResolveInfo, id: str | None = None,
-                       slug: str | None = None, slug_language_code: str | None = None,
-                       channel: str | None = None) -> Collection | None:
+def resolve_collection(
+    _: None,
+    info: GraphQLResolveInfo,
+    id: str | None = None,
+    slug: str | None = None,
+    slug_language_code: str | None = None,
+    channel: str | None = None,
+) -> Collection | None:
     key, value = _one_of(id=id, slug=slug)
     scope = channel_from_arg(info, channel)
     collections = visible_collections(scope, actor_of(info))
@@ -242,17 +322,23 @@ def resolve_collection(_: None, info: GraphQLResolveInfo, id: str | None = None,
     elif slug_language_code:
         found = collections.filter(
             translations__slug=value,
-            translations__language_code=to_stored_code(slug_language_code)).first()
+            translations__language_code=to_stored_code(slug_language_code),
+        ).first()
     else:
         found = collections.filter(slug=value).first()
     return attach_batch([found], scope)[0] if found else None
 
 
 @query.field("collections")
-def resolve_collections(_: None, info: GraphQLResolveInfo, channel: str | None = None,
-                        filter: dict[str, Any] | None = None,
-                        where: dict[str, Any] | None = None,
-                        sort_by: dict[str, Any] | None = None, **page: Any) -> Connection:
+def resolve_collections(
+    _: None,
+    info: GraphQLResolveInfo,
+    channel: str | None = None,
+    filter: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+    sort_by: dict[str, Any] | None = None,
+    **page: Any,
+) -> Connection:
     filter, where = filter or {}, where or {}
     scope = channel_from_arg(info, channel or filter.get("channel"))
     collections = visible_collections(scope, actor_of(info))
@@ -262,8 +348,9 @@ def resolve_collections(_: None, info: GraphQLResolveInfo, channel: str | None =
     if filter.get("slugs"):
         collections = collections.filter(slug__in=filter["slugs"])
     if filter.get("search"):
-        collections = collections.filter(Q(name__icontains=filter["search"])
-                                         | Q(slug__icontains=filter["search"]))
+        collections = collections.filter(
+            Q(name__icontains=filter["search"]) | Q(slug__icontains=filter["search"])
+        )
     pairs = metadata_pairs(filter.get("metadata") or where.get("metadata"))
     if pairs:
         collections = collections.filter(metadata_q(pairs))
@@ -272,26 +359,34 @@ def resolve_collections(_: None, info: GraphQLResolveInfo, channel: str | None =
         descending = sort_by["direction"] == "DESC"
         if sort_by["field"] == "PRODUCT_COUNT":
             collections = collections.annotate(
-                sort_products=Count("collection_products", distinct=True))
+                sort_products=Count("collection_products", distinct=True)
+            )
             keys = [("sort_products", descending), ("slug", descending)]
         else:
             keys = [("name", descending), ("slug", descending)]
-    return connection_from_queryset(collections, page, keys=keys, name="collections",
-                                    channel=scope)
+    return connection_from_queryset(
+        collections, page, keys=keys, name="collections", channel=scope
+    )
 
 
 # ---------------------------------------------------------------- product types
 
 
 @query.field("productType")
-def resolve_product_type(_: None, info: GraphQLResolveInfo, id: str) -> ProductType | None:
+def resolve_product_type(
+    _: None, info: GraphQLResolveInfo, id: str
+) -> ProductType | None:
     return ProductType.objects.filter(pk=decode_id(id, "ProductType")).first()
 
 
 @query.field("productTypes")
-def resolve_product_types(_: None, info: GraphQLResolveInfo,
-                          filter: dict[str, Any] | None = None,
-                          sort_by: dict[str, Any] | None = None, **page: Any) -> Connection:
+def resolve_product_types(
+    _: None,
+    info: GraphQLResolveInfo,
+    filter: dict[str, Any] | None = None,
+    sort_by: dict[str, Any] | None = None,
+    **page: Any,
+) -> Connection:
     filter = filter or {}
     types = ProductType.objects.all()
     if filter.get("ids"):
@@ -307,6 +402,10 @@ def resolve_product_types(_: None, info: GraphQLResolveInfo,
     keys: list[tuple[str, bool]] = [("slug", False)]
     if sort_by:
         descending = sort_by["direction"] == "DESC"
-        field = "is_shipping_required" if sort_by["field"] == "SHIPPING_REQUIRED" else "name"
+        field = (
+            "is_shipping_required"
+            if sort_by["field"] == "SHIPPING_REQUIRED"
+            else "name"
+        )
         keys = [(field, descending), ("slug", descending)]
     return connection_from_queryset(types, page, keys=keys, name="productTypes")

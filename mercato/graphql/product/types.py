@@ -60,12 +60,17 @@ def _id_resolver(type_name: str) -> Any:
     return resolve_id
 
 
-for _type, _name in ((product, "Product"), (variant, "ProductVariant"),
-                     (category, "Category"), (collection, "Collection"),
-                     (product_type, "ProductType"), (media, "ProductMedia"),
-                     (product_listing, "ProductChannelListing"),
-                     (variant_listing, "ProductVariantChannelListing"),
-                     (collection_listing, "CollectionChannelListing")):
+for _type, _name in (
+    (product, "Product"),
+    (variant, "ProductVariant"),
+    (category, "Category"),
+    (collection, "Collection"),
+    (product_type, "ProductType"),
+    (media, "ProductMedia"),
+    (product_listing, "ProductChannelListing"),
+    (variant_listing, "ProductVariantChannelListing"),
+    (collection_listing, "CollectionChannelListing"),
+):
     _type.set_field("id", _id_resolver(_name))
 
 
@@ -74,7 +79,8 @@ def _listing(info: GraphQLResolveInfo, root: Product) -> Any:
     if channel is None:
         return None
     return get_loader(info.context, L.ProductListingLoader, channel).load_for(
-        root, lambda p: p.pk)
+        root, lambda p: p.pk
+    )
 
 
 # ---------------------------------------------------------------- Product
@@ -94,13 +100,15 @@ def resolve_product_channel(root: Any, info: GraphQLResolveInfo) -> str | None:
 @product.field("productType")
 def resolve_product_type(root: Product, info: GraphQLResolveInfo) -> Any:
     return get_loader(info.context, L.ProductTypeByIdLoader).load_for(
-        root, lambda p: p.product_type_id)
+        root, lambda p: p.product_type_id
+    )
 
 
 @product.field("category")
 def resolve_category(root: Product, info: GraphQLResolveInfo) -> Any:
     return get_loader(info.context, L.CategoryByIdLoader).load_for(
-        root, lambda p: p.category_id)
+        root, lambda p: p.category_id
+    )
 
 
 def _variants(info: GraphQLResolveInfo, root: Product) -> list[ProductVariant]:
@@ -120,12 +128,18 @@ def resolve_variants(root: Product, info: GraphQLResolveInfo) -> list[ProductVar
 def resolve_default_variant(root: Product, info: GraphQLResolveInfo) -> Any:
     if root.default_variant_id is None:
         return None
-    return next((v for v in _variants(info, root) if v.pk == root.default_variant_id), None)
+    return next(
+        (v for v in _variants(info, root) if v.pk == root.default_variant_id), None
+    )
 
 
 @product.field("variant")
-def resolve_variant(root: Product, info: GraphQLResolveInfo, id: str | None = None,
-                    sku: str | None = None) -> Any:
+def resolve_variant(
+    root: Product,
+    info: GraphQLResolveInfo,
+    id: str | None = None,
+    sku: str | None = None,
+) -> Any:
     pk = decode_id(id, "ProductVariant") if id else None
     for candidate in _variants(info, root):
         if (pk is not None and candidate.pk == pk) or (sku and candidate.sku == sku):
@@ -139,8 +153,9 @@ def _media(info: GraphQLResolveInfo, root: Product) -> list[ProductMedia]:
 
 
 @product.field("media")
-def resolve_media(root: Product, info: GraphQLResolveInfo,
-                  sort_by: dict[str, str] | None = None) -> list[ProductMedia]:
+def resolve_media(
+    root: Product, info: GraphQLResolveInfo, sort_by: dict[str, str] | None = None
+) -> list[ProductMedia]:
     items = _media(info, root)
     if sort_by:
         return sorted(items, key=lambda m: m.pk, reverse=sort_by["direction"] == "DESC")
@@ -154,24 +169,37 @@ def resolve_media_by_id(root: Product, info: GraphQLResolveInfo, id: str) -> Any
 
 
 @product.field("thumbnail")
-def resolve_thumbnail(root: Product, info: GraphQLResolveInfo, size: int | None = None,
-                      format: str | None = None) -> Any:
+def resolve_thumbnail(
+    root: Product,
+    info: GraphQLResolveInfo,
+    size: int | None = None,
+    format: str | None = None,
+) -> Any:
     items = _media(info, root)
     if not items:
         return None
     first = items[0]
-    return image(info, kind="ProductMedia", pk=first.pk, stored_name=first.image.name or "",
-                 alt=first.alt, size=size, format=format)
+    return image(
+        info,
+        kind="ProductMedia",
+        pk=first.pk,
+        stored_name=first.image.name or "",
+        alt=first.alt,
+        size=size,
+        format=format,
+    )
 
 
 @product.field("pricing")
-def resolve_product_pricing(root: Product, info: GraphQLResolveInfo,
-                            address: Any = None) -> Any:
+def resolve_product_pricing(
+    root: Product, info: GraphQLResolveInfo, address: Any = None
+) -> Any:
     channel = channel_of(root)
     if channel is None or _listing(info, root) is None:
         return None
-    listings = get_loader(info.context, L.VariantListingsByProductLoader, channel).load_for(
-        root, lambda p: p.pk)
+    listings = get_loader(
+        info.context, L.VariantListingsByProductLoader, channel
+    ).load_for(root, lambda p: p.pk)
     return get_product_pricing(listings or [])
 
 
@@ -189,7 +217,9 @@ def resolve_available_for_purchase_at(root: Product, info: GraphQLResolveInfo) -
 
 
 @product.field("isAvailable")
-def resolve_is_available(root: Product, info: GraphQLResolveInfo, address: Any = None) -> Any:
+def resolve_is_available(
+    root: Product, info: GraphQLResolveInfo, address: Any = None
+) -> Any:
     channel = channel_of(root)
     if channel is None:
         return None
@@ -201,7 +231,9 @@ def resolve_is_available(root: Product, info: GraphQLResolveInfo, address: Any =
 @product.field("channelListings")
 @require_any(Permission.MANAGE_PRODUCTS)
 def resolve_product_channel_listings(root: Product, info: GraphQLResolveInfo) -> Any:
-    return get_loader(info.context, L.ProductListingsLoader).load_for(root, lambda p: p.pk)
+    return get_loader(info.context, L.ProductListingsLoader).load_for(
+        root, lambda p: p.pk
+    )
 
 
 @product.field("collections")
@@ -209,8 +241,12 @@ def resolve_product_collections(root: Product, info: GraphQLResolveInfo) -> Any:
     channel = channel_of(root)
     if channel is None and not actor_of(info).sees_hidden_catalog:
         return []
-    return get_loader(info.context, L.CollectionsByProductLoader, channel).load_for(
-        root, lambda p: p.pk) or []
+    return (
+        get_loader(info.context, L.CollectionsByProductLoader, channel).load_for(
+            root, lambda p: p.pk
+        )
+        or []
+    )
 
 
 # ---------------------------------------------------------------- ProductVariant
@@ -239,26 +275,34 @@ def resolve_variant_product(root: ProductVariant, info: GraphQLResolveInfo) -> A
 
 
 @variant.field("pricing")
-def resolve_variant_pricing(root: ProductVariant, info: GraphQLResolveInfo,
-                            address: Any = None) -> Any:
+def resolve_variant_pricing(
+    root: ProductVariant, info: GraphQLResolveInfo, address: Any = None
+) -> Any:
     channel = channel_of(root)
     if channel is None:
         return None
     listing = get_loader(info.context, L.VariantListingLoader, channel).load_for(
-        root, lambda v: v.pk)
+        root, lambda v: v.pk
+    )
     return get_variant_pricing(listing) if listing is not None else None
 
 
 @variant.field("channelListings")
 @require_any(Permission.MANAGE_PRODUCTS)
-def resolve_variant_channel_listings(root: ProductVariant, info: GraphQLResolveInfo) -> Any:
-    return get_loader(info.context, L.VariantListingsLoader).load_for(root, lambda v: v.pk)
+def resolve_variant_channel_listings(
+    root: ProductVariant, info: GraphQLResolveInfo
+) -> Any:
+    return get_loader(info.context, L.VariantListingsLoader).load_for(
+        root, lambda v: v.pk
+    )
 
 
 @variant.field("media")
 def resolve_variant_media(root: ProductVariant, info: GraphQLResolveInfo) -> Any:
-    return get_loader(info.context, L.MediaByVariantLoader).load_for(
-        root, lambda v: v.pk) or []
+    return (
+        get_loader(info.context, L.MediaByVariantLoader).load_for(root, lambda v: v.pk)
+        or []
+    )
 
 
 def _stocks(info: GraphQLResolveInfo, root: ProductVariant) -> list[Any]:
@@ -268,14 +312,16 @@ def _stocks(info: GraphQLResolveInfo, root: ProductVariant) -> list[Any]:
 
 @variant.field("stocks")
 @require_any(Permission.MANAGE_PRODUCTS, Permission.MANAGE_ORDERS)
-def resolve_variant_stocks(root: ProductVariant, info: GraphQLResolveInfo,
-                           **_: Any) -> list[Any]:
+def resolve_variant_stocks(
+    root: ProductVariant, info: GraphQLResolveInfo, **_: Any
+) -> list[Any]:
     return _stocks(info, root)
 
 
 @variant.field("quantityAvailable")
-def resolve_quantity_available(root: ProductVariant, info: GraphQLResolveInfo,
-                               **_: Any) -> int | None:
+def resolve_quantity_available(
+    root: ProductVariant, info: GraphQLResolveInfo, **_: Any
+) -> int | None:
     limit: int = settings.MAX_CHECKOUT_LINE_QUANTITY
     if not root.track_inventory:
         return limit
@@ -290,54 +336,87 @@ def resolve_quantity_available(root: ProductVariant, info: GraphQLResolveInfo,
 @category.field("parent")
 def resolve_parent(root: Category, info: GraphQLResolveInfo) -> Any:
     return get_loader(info.context, L.CategoryByIdLoader).load_for(
-        root, lambda c: c.parent_id)
+        root, lambda c: c.parent_id
+    )
 
 
 @category.field("children")
-def resolve_children(root: Category, info: GraphQLResolveInfo, **page: Any) -> Connection:
+def resolve_children(
+    root: Category, info: GraphQLResolveInfo, **page: Any
+) -> Connection:
     keys = [("pk", False)]
     validate_page_args(page.get("first"), page.get("last"), "children")
-    simple = page.get("first") and not any(page.get(k) for k in ("after", "before", "last"))
+    simple = page.get("first") and not any(
+        page.get(k) for k in ("after", "before", "last")
+    )
     if not simple:
-        return connection_from_queryset(Category.objects.filter(parent=root), page,
-                                        keys=keys, name="children")
+        return connection_from_queryset(
+            Category.objects.filter(parent=root), page, keys=keys, name="children"
+        )
     cache = info.context.cache
     cache_key = ("children", id(batch_of(root)), page["first"])
     if cache_key not in cache:
         cache[cache_key] = batched_child_connections(
-            Category.objects.all(), parent_field="parent",
-            parent_ids=[c.pk for c in batch_of(root).items], keys=keys,
-            first=page["first"])
+            Category.objects.all(),
+            parent_field="parent",
+            parent_ids=[c.pk for c in batch_of(root).items],
+            keys=keys,
+            first=page["first"],
+        )
     return cache[cache_key][root.pk]  # type: ignore[no-any-return]
 
 
 @category.field("ancestors")
-def resolve_ancestors(root: Category, info: GraphQLResolveInfo, **page: Any) -> Connection:
+def resolve_ancestors(
+    root: Category, info: GraphQLResolveInfo, **page: Any
+) -> Connection:
     ancestors = Category.objects.filter(pk__in=root.tree_path)
-    return connection_from_queryset(ancestors, page, keys=[("level", False), ("pk", False)],
-                                    name="ancestors")
+    return connection_from_queryset(
+        ancestors, page, keys=[("level", False), ("pk", False)], name="ancestors"
+    )
 
 
 @category.field("products")
-def resolve_category_products(root: Category, info: GraphQLResolveInfo,
-                              channel: str | None = None, **kwargs: Any) -> Connection:
+def resolve_category_products(
+    root: Category, info: GraphQLResolveInfo, channel: str | None = None, **kwargs: Any
+) -> Connection:
     scope = channel_from_arg(info, channel)
-    products = visible_products(scope, actor_of(info)).filter(category_subtree_q(root.pk))
+    products = visible_products(scope, actor_of(info)).filter(
+        category_subtree_q(root.pk)
+    )
     return product_connection(
-        info, products, scope, filter=kwargs.pop("filter", None),
-        where=kwargs.pop("where", None), sort_by=kwargs.pop("sort_by", None),
-        search=kwargs.pop("search", None), page=kwargs)
+        info,
+        products,
+        scope,
+        filter=kwargs.pop("filter", None),
+        where=kwargs.pop("where", None),
+        sort_by=kwargs.pop("sort_by", None),
+        search=kwargs.pop("search", None),
+        page=kwargs,
+    )
 
 
-def _background(info: GraphQLResolveInfo, root: Any, kind: str, size: int | None,
-                format: str | None) -> Any:
-    return image(info, kind=kind, pk=root.pk, stored_name=root.background_image.name or "",
-                 alt=root.background_image_alt, size=size, format=format)
+def _background(
+    info: GraphQLResolveInfo, root: Any, kind: str, size: int | None, format: str | None
+) -> Any:
+    return image(
+        info,
+        kind=kind,
+        pk=root.pk,
+        stored_name=root.background_image.name or "",
+        alt=root.background_image_alt,
+        size=size,
+        format=format,
+    )
 
 
 @category.field("backgroundImage")
-def resolve_category_background(root: Category, info: GraphQLResolveInfo,
-                                size: int | None = None, format: str | None = None) -> Any:
+def resolve_category_background(
+    root: Category,
+    info: GraphQLResolveInfo,
+    size: int | None = None,
+    format: str | None = None,
+) -> Any:
     return _background(info, root, "Category", size, format)
 
 
@@ -351,26 +430,42 @@ def resolve_collection_channel(root: Any, info: GraphQLResolveInfo) -> str | Non
 
 
 @collection.field("backgroundImage")
-def resolve_collection_background(root: Collection, info: GraphQLResolveInfo,
-                                  size: int | None = None, format: str | None = None) -> Any:
+def resolve_collection_background(
+    root: Collection,
+    info: GraphQLResolveInfo,
+    size: int | None = None,
+    format: str | None = None,
+) -> Any:
     return _background(info, root, "Collection", size, format)
 
 
 @collection.field("products")
-def resolve_collection_products(root: Collection, info: GraphQLResolveInfo,
-                                **kwargs: Any) -> Connection:
+def resolve_collection_products(
+    root: Collection, info: GraphQLResolveInfo, **kwargs: Any
+) -> Connection:
     scope = channel_of(root)
-    products = visible_products(scope, actor_of(info)).filter(collection_products__collection=root)
+    products = visible_products(scope, actor_of(info)).filter(
+        collection_products__collection=root
+    )
     return product_connection(
-        info, products, scope, filter=kwargs.pop("filter", None),
-        where=kwargs.pop("where", None), sort_by=kwargs.pop("sort_by", None),
-        search=kwargs.pop("search", None), page=kwargs, collection_id=root.pk)
+        info,
+        products,
+        scope,
+        filter=kwargs.pop("filter", None),
+        where=kwargs.pop("where", None),
+        sort_by=kwargs.pop("sort_by", None),
+        search=kwargs.pop("search", None),
+        page=kwargs,
+        collection_id=root.pk,
+    )
 
 
 @collection.field("channelListings")
 @require_any(Permission.MANAGE_PRODUCTS)
 def resolve_collection_listings(root: Collection, info: GraphQLResolveInfo) -> Any:
-    return get_loader(info.context, L.CollectionListingsLoader).load_for(root, lambda c: c.pk)
+    return get_loader(info.context, L.CollectionListingsLoader).load_for(
+        root, lambda c: c.pk
+    )
 
 
 # ---------------------------------------------------------------- ProductType
@@ -378,15 +473,24 @@ def resolve_collection_listings(root: Collection, info: GraphQLResolveInfo) -> A
 
 @product_type.field("productAttributes")
 def resolve_product_attributes(root: Any, info: GraphQLResolveInfo) -> Any:
-    return get_loader(info.context, L.ProductAttributesByTypeLoader).load_for(
-        root, lambda t: t.pk) or []
+    return (
+        get_loader(info.context, L.ProductAttributesByTypeLoader).load_for(
+            root, lambda t: t.pk
+        )
+        or []
+    )
 
 
 @product_type.field("variantAttributes")
-def resolve_variant_attributes(root: Any, info: GraphQLResolveInfo,
-                               variant_selection: str | None = None) -> Any:
-    pairs = get_loader(info.context, L.VariantAttributesByTypeLoader).load_for(
-        root, lambda t: t.pk) or []
+def resolve_variant_attributes(
+    root: Any, info: GraphQLResolveInfo, variant_selection: str | None = None
+) -> Any:
+    pairs = (
+        get_loader(info.context, L.VariantAttributesByTypeLoader).load_for(
+            root, lambda t: t.pk
+        )
+        or []
+    )
     return [a for a, selection in pairs if _in_scope(selection, variant_selection)]
 
 
@@ -402,12 +506,22 @@ def _in_scope(selection: bool, scope: str | None) -> bool:
 
 
 @media.field("url")
-def resolve_media_url(root: ProductMedia, info: GraphQLResolveInfo, size: int | None = None,
-                      format: str | None = None) -> str:
+def resolve_media_url(
+    root: ProductMedia,
+    info: GraphQLResolveInfo,
+    size: int | None = None,
+    format: str | None = None,
+) -> str:
     if not root.image:
         return root.external_url or ""
-    return image_url(info, kind="ProductMedia", pk=root.pk, stored_name=root.image.name,
-                     size=size, format=format)
+    return image_url(
+        info,
+        kind="ProductMedia",
+        pk=root.pk,
+        stored_name=root.image.name or "",
+        size=size,
+        format=format,
+    )
 
 
 @media.field("productId")
@@ -424,7 +538,9 @@ def resolve_media_product_id(root: ProductMedia, info: GraphQLResolveInfo) -> st
 def resolve_listing_channel(root: Any, info: GraphQLResolveInfo) -> Any:
     from mercato.graphql.channel.loaders import ChannelByIdLoader
 
-    return get_loader(info.context, ChannelByIdLoader).load_for(root, lambda r: r.channel_id)
+    return get_loader(info.context, ChannelByIdLoader).load_for(
+        root, lambda r: r.channel_id
+    )
 
 
 @product_listing.field("isAvailableForPurchase")
@@ -433,11 +549,14 @@ def resolve_listing_available(root: Any, info: GraphQLResolveInfo) -> bool:
 
 
 @product_listing.field("pricing")
-def resolve_listing_pricing(root: Any, info: GraphQLResolveInfo, address: Any = None) -> Any:
+def resolve_listing_pricing(
+    root: Any, info: GraphQLResolveInfo, address: Any = None
+) -> Any:
     from mercato.product.models import ProductVariantChannelListing
 
     listings = ProductVariantChannelListing.objects.filter(
-        variant__product_id=root.product_id, channel_id=root.channel_id)
+        variant__product_id=root.product_id, channel_id=root.channel_id
+    )
     return get_product_pricing(listings)
 
 
@@ -457,12 +576,14 @@ def resolve_listing_cost_price(root: Any, info: GraphQLResolveInfo) -> Any:
     return money(root.cost_price_amount, root.currency)
 
 
-for _type, _permission in ((product, Permission.MANAGE_PRODUCTS),
-                           (variant, Permission.MANAGE_PRODUCTS),
-                           (category, Permission.MANAGE_PRODUCTS),
-                           (collection, Permission.MANAGE_PRODUCTS),
-                           (product_type, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES),
-                           (media, Permission.MANAGE_PRODUCTS)):
+for _type, _permission in (
+    (product, Permission.MANAGE_PRODUCTS),
+    (variant, Permission.MANAGE_PRODUCTS),
+    (category, Permission.MANAGE_PRODUCTS),
+    (collection, Permission.MANAGE_PRODUCTS),
+    (product_type, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES),
+    (media, Permission.MANAGE_PRODUCTS),
+):
     bind_metadata(_type, _permission)
 
 _translations = {
@@ -471,18 +592,40 @@ _translations = {
     "CategoryTranslation": ObjectType("CategoryTranslation"),
     "CollectionTranslation": ObjectType("CollectionTranslation"),
 }
-bind_translation(product, _translations["ProductTranslation"], ProductTranslation, "product")
-bind_translation(variant, _translations["ProductVariantTranslation"],
-                 ProductVariantTranslation, "product_variant")
-bind_translation(category, _translations["CategoryTranslation"], CategoryTranslation,
-                 "category")
-bind_translation(collection, _translations["CollectionTranslation"], CollectionTranslation,
-                 "collection")
+bind_translation(
+    product, _translations["ProductTranslation"], ProductTranslation, "product"
+)
+bind_translation(
+    variant,
+    _translations["ProductVariantTranslation"],
+    ProductVariantTranslation,
+    "product_variant",
+)
+bind_translation(
+    category, _translations["CategoryTranslation"], CategoryTranslation, "category"
+)
+bind_translation(
+    collection,
+    _translations["CollectionTranslation"],
+    CollectionTranslation,
+    "collection",
+)
 
 enums = [
     EnumType("ProductMediaType", {"IMAGE": "IMAGE", "VIDEO": "VIDEO"}),
     EnumType("ProductTypeKindEnum", {"NORMAL": "NORMAL", "GIFT_CARD": "GIFT_CARD"}),
 ]
 
-bindables = [product, variant, category, collection, product_type, media, product_listing,
-             variant_listing, collection_listing, *_translations.values(), *enums]
+bindables = [
+    product,
+    variant,
+    category,
+    collection,
+    product_type,
+    media,
+    product_listing,
+    variant_listing,
+    collection_listing,
+    *_translations.values(),
+    *enums,
+]

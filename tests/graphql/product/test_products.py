@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 PRODUCT_LIST = """
 query Products($channel: String, $first: Int, $after: String, $sortBy: ProductOrder,
-               $where: ProductWhereInput, $search: String, $filter: ProductFilterInput) {
+               $where: ProductWhereInput, $search: String,
+               $filter: ProductFilterInput) {
   products(channel: $channel, first: $first, after: $after, sortBy: $sortBy,
            where: $where, search: $search, filter: $filter) {
     totalCount
@@ -50,14 +51,18 @@ def test_product_list_shows_prices_in_the_channel_currency(gql: Any) -> None:
     first = products["edges"][0]["node"]
     assert first["channel"] == "default-channel"
     assert first["category"]["slug"] == "shirts"
-    assert first["pricing"]["priceRange"]["start"]["gross"] == {"amount": 10.0,
-                                                                 "currency": "USD"}
+    assert first["pricing"]["priceRange"]["start"]["gross"] == {
+        "amount": 10.0,
+        "currency": "USD",
+    }
     assert first["pricing"]["priceRange"]["stop"]["gross"]["amount"] == 11.0
     assert first["pricing"]["priceRange"]["start"]["net"]["amount"] == 10.0
     assert first["pricing"]["onSale"] is False
 
     pln = gql(PRODUCT_LIST, {"channel": "channel-pln", "first": 10})
-    start = pln["data"]["products"]["edges"][0]["node"]["pricing"]["priceRange"]["start"]
+    start = pln["data"]["products"]["edges"][0]["node"]["pricing"]["priceRange"][
+        "start"
+    ]
     assert start["gross"] == {"amount": 40.0, "currency": "PLN"}
 
 
@@ -66,8 +71,9 @@ def test_discounted_price_marks_product_on_sale(gql: Any) -> None:
     listing = catalog.variants[0].channel_listings.get(channel=catalog.channel)
     listing.discounted_price_amount = "7.50"
     listing.save()
-    node = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 1})[
-        "data"]["products"]["edges"][0]["node"]
+    node = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 1})["data"][
+        "products"
+    ]["edges"][0]["node"]
     assert node["pricing"]["onSale"] is True
     assert node["pricing"]["priceRange"]["start"]["gross"]["amount"] == 7.5
     assert node["pricing"]["priceRangeUndiscounted"]["start"]["gross"]["amount"] == 10.0
@@ -77,13 +83,18 @@ def test_discounted_price_marks_product_on_sale(gql: Any) -> None:
 def test_unpublished_and_hidden_products_are_not_listed(gql: Any) -> None:
     catalog = build_catalog(3)
     ProductChannelListing.objects.filter(product=catalog.products[0]).update(
-        is_published=False)
+        is_published=False
+    )
     ProductChannelListing.objects.filter(product=catalog.products[1]).update(
-        visible_in_listings=False)
+        visible_in_listings=False
+    )
     result = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10})
     assert names(result) == ["Shirt 02"]
     # Not visible in listings, but still reachable by slug; unpublished is not.
-    detail = "query($slug: String) { product(slug: $slug, channel: \"default-channel\") { name } }"
+    detail = (
+        'query($slug: String) { product(slug: $slug, channel: "default-channel") '
+        "{ name } }"
+    )
     assert gql(detail, {"slug": "shirt-01"})["data"]["product"] == {"name": "Shirt 01"}
     assert gql(detail, {"slug": "shirt-00"})["data"]["product"] is None
 
@@ -91,7 +102,8 @@ def test_unpublished_and_hidden_products_are_not_listed(gql: Any) -> None:
 def test_staff_sees_unpublished_products(gql: Any, staff_gql: Any) -> None:
     catalog = build_catalog(2)
     ProductChannelListing.objects.filter(product=catalog.products[0]).update(
-        is_published=False)
+        is_published=False
+    )
     result = staff_gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10})
     assert result.errors is None
     assert result.data["products"]["totalCount"] == 2
@@ -102,8 +114,15 @@ def test_pagination_walks_every_product_once(gql: Any) -> None:
     seen: list[str] = []
     after = None
     while True:
-        page = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 2, "after": after,
-                                  "sortBy": {"field": "NAME", "direction": "DESC"}})
+        page = gql(
+            PRODUCT_LIST,
+            {
+                "channel": "default-channel",
+                "first": 2,
+                "after": after,
+                "sortBy": {"field": "NAME", "direction": "DESC"},
+            },
+        )
         products = page["data"]["products"]
         seen += [edge["node"]["name"] for edge in products["edges"]]
         if not products["pageInfo"]["hasNextPage"]:
@@ -120,60 +139,110 @@ def test_last_and_before_page_backwards(gql: Any) -> None:
     page = gql(query)["data"]["products"]
     assert [e["node"]["name"] for e in page["edges"]] == ["Shirt 02", "Shirt 03"]
     assert page["pageInfo"]["hasPreviousPage"] is True
-    earlier = gql(query, {"before": page["pageInfo"]["startCursor"]})["data"]["products"]
+    earlier = gql(query, {"before": page["pageInfo"]["startCursor"]})["data"][
+        "products"
+    ]
     assert [e["node"]["name"] for e in earlier["edges"]] == ["Shirt 00", "Shirt 01"]
 
 
-@pytest.mark.parametrize(("field", "direction", "expected"), [
-    ("PRICE", "DESC", ["Shirt 02", "Shirt 01", "Shirt 00"]),
-    ("PRICE", "ASC", ["Shirt 00", "Shirt 01", "Shirt 02"]),
-    ("RATING", "DESC", ["Shirt 02", "Shirt 01", "Shirt 00"]),
-    ("CREATED_AT", "ASC", ["Shirt 00", "Shirt 01", "Shirt 02"]),
-])
+@pytest.mark.parametrize(
+    ("field", "direction", "expected"),
+    [
+        ("PRICE", "DESC", ["Shirt 02", "Shirt 01", "Shirt 00"]),
+        ("PRICE", "ASC", ["Shirt 00", "Shirt 01", "Shirt 02"]),
+        ("RATING", "DESC", ["Shirt 02", "Shirt 01", "Shirt 00"]),
+        ("CREATED_AT", "ASC", ["Shirt 00", "Shirt 01", "Shirt 02"]),
+    ],
+)
 def test_sorting(gql: Any, field: str, direction: str, expected: list[str]) -> None:
     build_catalog(3)
-    result = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10,
-                                "sortBy": {"field": field, "direction": direction}})
+    result = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 10,
+            "sortBy": {"field": field, "direction": direction},
+        },
+    )
     assert names(result) == expected
 
 
 def test_filter_by_category_includes_subcategories(gql: Any) -> None:
     catalog = build_catalog(2)
     root_id = base64.b64encode(f"Category:{catalog.root.pk}".encode()).decode()
-    result = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10,
-                                "filter": {"categories": [root_id]}})
+    result = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 10,
+            "filter": {"categories": [root_id]},
+        },
+    )
     assert len(names(result)) == 2
-    where = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10,
-                               "where": {"category": {"eq": root_id}}})
+    where = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 10,
+            "where": {"category": {"eq": root_id}},
+        },
+    )
     assert names(where) == []  # `where` matches the category itself only
 
 
 def test_where_by_attribute_value_and_price(gql: Any) -> None:
     build_catalog(4)
-    red = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10, "where": {
-        "attributes": [{"slug": "color", "value": {"slug": {"eq": "red"}}}]}})
+    red = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 10,
+            "where": {
+                "attributes": [{"slug": "color", "value": {"slug": {"eq": "red"}}}]
+            },
+        },
+    )
     assert names(red) == ["Shirt 00", "Shirt 02"]
-    cheap = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10, "where": {
-        "minimalPrice": {"range": {"lte": "11"}}}})
+    cheap = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 10,
+            "where": {"minimalPrice": {"range": {"lte": "11"}}},
+        },
+    )
     assert names(cheap) == ["Shirt 00", "Shirt 01"]
-    either = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10, "where": {
-        "OR": [{"slug": {"eq": "shirt-00"}}, {"slug": {"eq": "shirt-03"}}]}})
+    either = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 10,
+            "where": {
+                "OR": [{"slug": {"eq": "shirt-00"}}, {"slug": {"eq": "shirt-03"}}]
+            },
+        },
+    )
     assert names(either) == ["Shirt 00", "Shirt 03"]
 
 
 def test_search_finds_substrings_prefixes_and_skus(gql: Any) -> None:
     build_catalog(3)
-    by_prefix = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10,
-                                   "search": "shi"})
+    by_prefix = gql(
+        PRODUCT_LIST, {"channel": "default-channel", "first": 10, "search": "shi"}
+    )
     assert len(names(by_prefix)) == 3
-    by_substring = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10,
-                                      "search": "irt 01"})
+    by_substring = gql(
+        PRODUCT_LIST, {"channel": "default-channel", "first": 10, "search": "irt 01"}
+    )
     assert names(by_substring) == ["Shirt 01"]
-    by_sku = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10,
-                                "search": "SHIRT-02-l"})
+    by_sku = gql(
+        PRODUCT_LIST,
+        {"channel": "default-channel", "first": 10, "search": "SHIRT-02-l"},
+    )
     assert names(by_sku) == ["Shirt 02"]
-    nothing = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 10,
-                                 "search": "trousers"})
+    nothing = gql(
+        PRODUCT_LIST, {"channel": "default-channel", "first": 10, "search": "trousers"}
+    )
     assert names(nothing) == []
 
 
@@ -185,7 +254,8 @@ def test_unknown_channel_is_a_clear_error(gql: Any) -> None:
 
 
 def test_product_list_query_count_does_not_grow_with_page_size(
-        gql: Any, count_queries: Any) -> None:
+    gql: Any, count_queries: Any
+) -> None:
     build_catalog(12)
     counts = []
     for first in (2, 12):
