@@ -116,11 +116,6 @@ class Product(ModelWithMetadata, SeoModel):
         ordering = ("slug",)
         indexes = [
             GinIndex(fields=["search_vector"], name="product_search_vector_idx"),
-            GinIndex(
-                name="product_search_trgm_idx",
-                fields=["search_document"],
-                opclasses=["gin_trgm_ops"],
-            ),
             models.Index(fields=["name", "id"], name="product_name_pk_idx"),
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -17,7 +18,10 @@ def start_embedded_postgres(home: Path) -> str:
     """
     global _embedded
     if _embedded is None:
-        import pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset; its fallback is fine.
+            warnings.simplefilter("ignore")
+            import pgserver
 
         _embedded = pgserver.get_server(  # type: ignore[attr-defined]
             home / "pgdata", cleanup_mode="stop"

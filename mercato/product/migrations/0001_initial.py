@@ -308,10 +308,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='product',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_document'], name='product_search_trgm_idx', opclasses=['gin_trgm_ops']),
-        ),
-        migrations.AddIndex(
-            model_name='product',
             index=models.Index(fields=['name', 'id'], name='product_name_pk_idx'),
         ),
         migrations.AlterUniqueTogether(
