@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from mercato.inventory.models import Stock
+from mercato.inventory.models import ChannelWarehouse, Stock
 from mercato.product.models import ProductChannelListing, ProductTranslation
-from tests.factories.catalog import build_catalog
+from tests.factories.catalog import WarehouseFactory, build_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,17 @@ def test_quantity_available_is_capped_and_channel_scoped(gql: Any) -> None:
     Stock.objects.filter(product_variant=catalog.variants[0]).update(quantity=500)
     variants = detail(gql)["variants"]
     assert variants[0]["quantityAvailable"] == 50
+
+
+def test_stock_in_warehouses_outside_the_channel_is_not_available(gql: Any) -> None:
+    catalog = build_catalog(1)
+    elsewhere = WarehouseFactory()
+    Stock.objects.create(
+        warehouse=elsewhere, product_variant=catalog.variants[0], quantity=30
+    )
+    assert detail(gql)["variants"][0]["quantityAvailable"] == 10
+    ChannelWarehouse.objects.create(channel=catalog.channel, warehouse=elsewhere)
+    assert detail(gql)["variants"][0]["quantityAvailable"] == 40
 
 
 def test_not_yet_purchasable_product(gql: Any) -> None:

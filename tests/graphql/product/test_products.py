@@ -5,7 +5,8 @@ from typing import Any
 
 import pytest
 
-from mercato.product.models import ProductChannelListing
+from mercato.product.models import ProductChannelListing, ProductMedia
+from mercato.product.search import update_products_search_index
 from tests.factories.catalog import build_catalog
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +266,34 @@ def test_product_list_query_count_does_not_grow_with_page_size(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert counts[1] <= 8
+
+
+def test_search_ranks_name_matches_first(gql: Any) -> None:
+    catalog = build_catalog(3)
+    described = catalog.products[0]
+    described.description_plaintext = "Pairs well with a linen scarf"
+    described.save()
+    named = catalog.products[2]
+    named.name = "Linen Shirt"
+    named.save()
+    update_products_search_index([p.pk for p in catalog.products])
+    result = gql(
+        PRODUCT_LIST, {"channel": "default-channel", "first": 10, "search": "linen"}
+    )
+    assert names(result) == ["Linen Shirt", "Shirt 00"]
+
+
+def test_thumbnail_of_the_first_media(gql: Any) -> None:
+    catalog = build_catalog(1)
+    ProductMedia.objects.create(
+        product=catalog.products[0], image="products/a.png", alt="Front", sort_order=0
+    )
+    ProductMedia.objects.create(
+        product=catalog.products[0], image="products/b.png", alt="Back", sort_order=1
+    )
+    node = gql(PRODUCT_LIST, {"channel": "default-channel", "first": 1})["data"][
+        "products"
+    ]["edges"][0]["node"]
+    assert node["thumbnail"]["alt"] == "Front"
+    assert node["thumbnail"]["url"].startswith("http://testserver/thumbnail/")
+    assert "/256/webp/" in node["thumbnail"]["url"]
