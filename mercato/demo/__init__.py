@@ -1,5 +1,5 @@
 """Deterministic demo data (``mercato populatedb``)."""
 
-from mercato.demo.populate import is_database_empty, populate_demo_data
+from mercato.demo.populate import DemoDataError, is_database_empty, populate_demo_data
 
-__all__ = ["is_database_empty", "populate_demo_data"]
+__all__ = ["DemoDataError", "is_database_empty", "populate_demo_data"]

@@ -1,0 +1,1 @@
+"""The static vocabulary of the demo catalog, written for mercato."""
