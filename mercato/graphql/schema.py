@@ -17,6 +17,8 @@ DOMAINS = (
     "attribute",
     "product",
     "inventory",
+    "page",
+    "menu",
 )
 
 HERE = Path(__file__).parent

@@ -1,0 +1,4 @@
+from mercato.graphql.menu.queries import query
+from mercato.graphql.menu.types import bindables as type_bindables
+
+bindables = [query, *type_bindables]

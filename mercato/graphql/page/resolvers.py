@@ -1,0 +1,4 @@
+from mercato.graphql.page.queries import query
+from mercato.graphql.page.types import bindables as type_bindables
+
+bindables = [query, *type_bindables]
