@@ -4,6 +4,7 @@ from typing import Any
 
 import orjson
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -35,6 +36,14 @@ class GraphQLClient:
         self, query: str, variables: dict[str, Any] | None = None, **extra: Any
     ) -> dict[str, Any]:
         return self.post({"query": query, "variables": variables or {}}, **extra)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Cached counts and the like must not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

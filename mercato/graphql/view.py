@@ -22,6 +22,7 @@ from graphql import (
 
 from mercato.graphql.core.context import RequestContext
 from mercato.graphql.core.errors import format_error
+from mercato.graphql.core.execution import SyncExecutionContext
 from mercato.graphql.core.limits import check_document_limits, query_cost
 from mercato.graphql.schema import get_schema
 
@@ -106,6 +107,7 @@ def _execute(body: dict[str, Any], request: HttpRequest) -> HttpResponse:
         context_value=context,
         variable_values=variables,
         operation_name=operation_name,
+        execution_context_class=SyncExecutionContext,
     )
     assert isinstance(result, ExecutionResult)
     return _result_response(result)

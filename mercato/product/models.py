@@ -80,6 +80,13 @@ class ProductType(ModelWithMetadata):
         return self.name
 
 
+class ProductManager(models.Manager["Product"]):
+    """Leaves out the search columns: only SQL reads them, and they are large."""
+
+    def get_queryset(self) -> models.QuerySet[Product]:
+        return super().get_queryset().defer("search_document", "search_vector")
+
+
 class Product(ModelWithMetadata, SeoModel):
     product_type = models.ForeignKey(
         ProductType, related_name="products", on_delete=models.CASCADE
@@ -111,6 +118,8 @@ class Product(ModelWithMetadata, SeoModel):
     )
     search_document = models.TextField(blank=True, default="")
     search_vector = SearchVectorField(null=True, blank=True)
+
+    objects = ProductManager()
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("slug",)

@@ -21,6 +21,21 @@ def _migrate(verbosity: int = 1) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def _close_database_pools() -> None:
+    """Close every pooled connection before the server forks its workers.
+
+    A worker that inherited the parent's open connections would share their sockets
+    with its siblings.
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        connection.close()
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -39,8 +54,13 @@ def cmd_populatedb(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate(verbosity=0)
     from mercato.demo import populate_demo_data
+    from mercato.demo.populate import DemoDataError
 
-    populate_demo_data(products=args.products, seed=args.seed, progress=True)
+    try:
+        populate_demo_data(products=args.products, seed=args.seed, progress=True)
+    except DemoDataError as exc:
+        print(f"mercato populatedb: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -53,9 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if is_database_empty():
             print("Seeding demo data...", flush=True)
             populate_demo_data(products=100, seed=0, progress=True)
-    from django.db import connections
-
-    connections.close_all()
+    _close_database_pools()
     from granian import Granian
     from granian.constants import Interfaces
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -143,8 +144,12 @@ def paginate(
     after: str | None,
     before: str | None,
     channel: Any = None,
+    count_key: str | None = None,
 ) -> Connection:
-    """One page of ``queryset`` in the order of ``keys`` (keyset pagination)."""
+    """One page of ``queryset`` in the order of ``keys`` (keyset pagination).
+
+    With ``count_key``, ``totalCount`` may come from the cache (see ``cached_count``).
+    """
     forward = last is None
     size = first if forward else last
     assert size is not None
@@ -155,6 +160,10 @@ def paginate(
             _after_filter(keys, decode_cursor(cursor, len(keys)), forward)
         )
     rows = list(page_qs[: size + 1])
+
+    def count() -> int:
+        return int(queryset.order_by().count())
+
     has_more = len(rows) > size
     rows = rows[:size]
     if not forward:
@@ -164,7 +173,7 @@ def paginate(
         keys=keys,
         has_next_page=has_more if forward else bool(before),
         has_previous_page=bool(after) if forward else has_more,
-        count=lambda: int(queryset.order_by().count()),
+        count=count if count_key is None else cached_count(count_key, count),
         channel=channel,
     )
 
@@ -176,6 +185,7 @@ def connection_from_queryset(
     keys: SortKeys,
     name: str,
     channel: Any = None,
+    count_key: str | None = None,
 ) -> Connection:
     first, last = args.get("first"), args.get("last")
     validate_page_args(first, last, name)
@@ -187,6 +197,7 @@ def connection_from_queryset(
         after=args.get("after"),
         before=args.get("before"),
         channel=channel,
+        count_key=count_key,
     )
 
 
@@ -248,3 +259,28 @@ def batched_child_connections(
         all_nodes.extend(result[pk].nodes)
     attach_batch(all_nodes, channel)
     return result
+
+
+def cached_count(key: str, count: Callable[[], int]) -> Callable[[], int]:
+    """``count``, remembered for ``GRAPHQL_COUNT_CACHE_SECONDS`` under ``key``.
+
+    Counting every visible product costs a few milliseconds per request on a large
+    catalog, more than the rest of a product page; shoppers' ``totalCount`` may lag
+    behind a change by that many seconds. Staff reads are never cached.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+
+    ttl: int = settings.GRAPHQL_COUNT_CACHE_SECONDS
+    if ttl <= 0:
+        return count
+
+    def cached() -> int:
+        full_key = "mercato:count:" + hashlib.sha256(key.encode()).hexdigest()
+        value = cache.get(full_key)
+        if value is None:
+            value = count()
+            cache.set(full_key, value, ttl)
+        return int(value)
+
+    return cached

@@ -59,9 +59,13 @@ def product_connection(
     sort_by: dict[str, Any] | None,
     search: str | None,
     page: dict[str, Any],
+    scope: str,
     collection_id: int | None = None,
 ) -> Connection:
-    """Filter, search, sort and paginate ``products`` (already visible ones)."""
+    """Filter, search, sort and paginate ``products`` (already visible ones).
+
+    ``scope`` names what ``products`` was limited to (all, a category, a collection).
+    """
     if filter:
         products = filter_products(
             products, product_filter_from_legacy(filter), channel
@@ -82,8 +86,12 @@ def product_connection(
         )
     except InvalidSort as exc:
         raise GraphQLError(str(exc)) from exc
+    count_key = None
+    if not actor_of(info).sees_hidden_catalog:
+        # Everything that decides which products match, nothing that orders them.
+        count_key = repr((getattr(channel, "pk", None), scope, filter, where, search))
     return connection_from_queryset(
-        products, page, keys=keys, name="products", channel=channel
+        products, page, keys=keys, name="products", channel=channel, count_key=count_key
     )
 
 
@@ -109,6 +117,7 @@ def resolve_products(
         sort_by=sort_by,
         search=search,
         page=page,
+        scope="products",
     )
 
 

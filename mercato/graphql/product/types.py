@@ -393,6 +393,7 @@ def resolve_category_products(
         sort_by=kwargs.pop("sort_by", None),
         search=kwargs.pop("search", None),
         page=kwargs,
+        scope=f"category:{root.pk}",
     )
 
 
@@ -456,6 +457,7 @@ def resolve_collection_products(
         sort_by=kwargs.pop("sort_by", None),
         search=kwargs.pop("search", None),
         page=kwargs,
+        scope=f"collection:{root.pk}",
         collection_id=root.pk,
     )
 

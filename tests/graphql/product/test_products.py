@@ -255,8 +255,9 @@ def test_unknown_channel_is_a_clear_error(gql: Any) -> None:
 
 
 def test_product_list_query_count_does_not_grow_with_page_size(
-    gql: Any, count_queries: Any
+    gql: Any, count_queries: Any, settings: Any
 ) -> None:
+    settings.GRAPHQL_COUNT_CACHE_SECONDS = 0
     build_catalog(12)
     counts = []
     for first in (2, 12):
@@ -297,3 +298,25 @@ def test_thumbnail_of_the_first_media(gql: Any) -> None:
     assert node["thumbnail"]["alt"] == "Front"
     assert node["thumbnail"]["url"].startswith("http://testserver/thumbnail/")
     assert "/256/webp/" in node["thumbnail"]["url"]
+
+
+def test_shoppers_total_count_is_cached_briefly(
+    gql: Any, staff_gql: Any, count_queries: Any
+) -> None:
+    catalog = build_catalog(3)
+    variables = {"channel": "default-channel", "first": 1}
+    with count_queries() as first:
+        assert gql(PRODUCT_LIST, variables)["data"]["products"]["totalCount"] == 3
+    ProductChannelListing.objects.filter(product=catalog.products[0]).update(
+        is_published=False
+    )
+    with count_queries() as second:
+        assert gql(PRODUCT_LIST, variables)["data"]["products"]["totalCount"] == 3
+    assert len(second) == len(first) - 1
+    other = gql(PRODUCT_LIST, {**variables, "search": "shirt"})
+    assert other["data"]["products"]["totalCount"] == 2  # another filter, another key
+    ProductChannelListing.objects.filter(
+        product=catalog.products[1], channel=catalog.channel
+    ).delete()
+    staff = staff_gql(PRODUCT_LIST, variables)
+    assert staff.data["products"]["totalCount"] == 2  # staff counts are never cached
