@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from ariadne import make_executable_schema
-from graphql import GraphQLSchema, print_schema
+from graphql import GraphQLObjectType, GraphQLSchema, print_schema
+
+from mercato.graphql.core.execution import PLAIN_ATTR
 
 DOMAINS = (
     "core",
@@ -38,7 +41,33 @@ def _bindables() -> list[Any]:
 
 @cache
 def get_schema() -> GraphQLSchema:
-    return make_executable_schema(_type_defs(), *_bindables(), convert_names_case=True)
+    schema = make_executable_schema(
+        _type_defs(), *_bindables(), convert_names_case=True
+    )
+    mark_plain_fields(schema)
+    return schema
+
+
+def _alias_of(resolver: Any) -> str | None:
+    """The attribute an Ariadne name-conversion resolver reads, if it is one."""
+    if not getattr(resolver, "_ariadne_alias_resolver", False):
+        return None
+    attr = inspect.getclosurevars(resolver).nonlocals.get("attr_name")
+    return attr if isinstance(attr, str) and "." not in attr else None
+
+
+def mark_plain_fields(schema: GraphQLSchema) -> None:
+    """Record, on every field that just reads an attribute, which attribute it reads.
+
+    ``SyncExecutionContext`` reads such fields directly instead of calling a resolver.
+    """
+    for named_type in schema.type_map.values():
+        if not isinstance(named_type, GraphQLObjectType):
+            continue
+        for name, field in named_type.fields.items():
+            attr = name if field.resolve is None else _alias_of(field.resolve)
+            if attr is not None and not field.args:
+                field.extensions = {**(field.extensions or {}), PLAIN_ATTR: attr}
 
 
 def printed_schema() -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mercato.core.money import Money, TaxedMoney, TaxedMoneyRange, money, taxed
+from mercato.core.money import Money, TaxedMoney, TaxedMoneyRange, quantize, taxed
 from mercato.product.models import ProductVariantChannelListing
 
 
@@ -41,11 +41,11 @@ def _discount(undiscounted: Money, discounted: Money) -> TaxedMoney | None:
 
 def get_variant_pricing(listing: ProductVariantChannelListing) -> VariantPricing | None:
     """Pricing of a variant from its channel listing; ``None`` when it has no price."""
-    if listing.price_amount is None:
+    prices = _prices(listing)
+    if prices is None:
         return None
-    undiscounted = money(listing.price_amount, listing.currency)
-    discounted_amount: Decimal = listing.discounted_price_amount or listing.price_amount
-    discounted = money(min(discounted_amount, listing.price_amount), listing.currency)
+    discounted = Money(prices[0], listing.currency)
+    undiscounted = Money(prices[1], listing.currency)
     discount = _discount(undiscounted, discounted)
     return VariantPricing(
         price=taxed(discounted),
@@ -55,23 +55,43 @@ def get_variant_pricing(listing: ProductVariantChannelListing) -> VariantPricing
     )
 
 
+def _prices(listing: ProductVariantChannelListing) -> tuple[Decimal, Decimal] | None:
+    """(discounted, undiscounted) amounts of a listing, rounded to its currency."""
+    if listing.price_amount is None:
+        return None
+    undiscounted = quantize(listing.price_amount, listing.currency)
+    discounted = listing.discounted_price_amount
+    if discounted is None:
+        return undiscounted, undiscounted
+    return min(quantize(discounted, listing.currency), undiscounted), undiscounted
+
+
 def get_product_pricing(
     listings: Iterable[ProductVariantChannelListing],
 ) -> ProductPricing | None:
-    """Pricing of a product across the channel listings of its variants."""
-    variants = [p for p in map(get_variant_pricing, listings) if p is not None]
-    if not variants:
+    """Pricing of a product across the channel listings of its variants.
+
+    Works on amounts and builds money only for the four ends of the two ranges: a
+    product list prices every variant of every product on the page.
+    """
+    currency = ""
+    amounts: list[tuple[Decimal, Decimal]] = []
+    for listing in listings:
+        prices = _prices(listing)
+        if prices is not None:
+            amounts.append(prices)
+            currency = listing.currency
+    if not amounts:
         return None
-    prices = sorted((v.price.gross for v in variants), key=lambda m: m.amount)
-    undiscounted = sorted(
-        (v.price_undiscounted.gross for v in variants), key=lambda m: m.amount
-    )
-    discount = _discount(undiscounted[0], prices[0])
+    low = Money(min(a[0] for a in amounts), currency)
+    high = Money(max(a[0] for a in amounts), currency)
+    low_undiscounted = Money(min(a[1] for a in amounts), currency)
+    high_undiscounted = Money(max(a[1] for a in amounts), currency)
     return ProductPricing(
-        price_range=TaxedMoneyRange(taxed(prices[0]), taxed(prices[-1])),
+        price_range=TaxedMoneyRange(taxed(low), taxed(high)),
         price_range_undiscounted=TaxedMoneyRange(
-            taxed(undiscounted[0]), taxed(undiscounted[-1])
+            taxed(low_undiscounted), taxed(high_undiscounted)
         ),
-        discount=discount,
-        on_sale=any(v.on_sale for v in variants),
+        discount=_discount(low_undiscounted, low),
+        on_sale=any(discounted < undiscounted for discounted, undiscounted in amounts),
     )

@@ -19,6 +19,7 @@ from mercato.attribute.models import (
     AttributeVariant,
 )
 from mercato.channel.models import Channel
+from mercato.channel.queries import forget_channels
 from mercato.inventory.models import ChannelWarehouse, Stock, Warehouse
 from mercato.product.models import (
     Category,
@@ -39,6 +40,12 @@ PAST = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 class ChannelFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Channel
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Channel:
+        channel = super()._create(model_class, *args, **kwargs)
+        forget_channels()  # as the channel services will after a write
+        return channel  # type: ignore[no-any-return]
 
     name = factory.Sequence(lambda n: f"Channel {n}")
     slug = factory.Sequence(lambda n: f"channel-{n}")

@@ -10,6 +10,7 @@ call ``image_url`` / ``image`` with ``kind`` one of ``"ProductMedia"``, ``"Categ
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -42,14 +43,22 @@ def image_url(
     """
     if not size:
         return _absolute(info, default_storage.url(stored_name))
+    return _absolute(info, _thumbnail_path(kind, pk, stored_name, size, format))
+
+
+@lru_cache(maxsize=8192)
+def _thumbnail_path(
+    kind: str, pk: int, stored_name: str, size: int, format: str | None
+) -> str:
+    """The root-relative thumbnail URL; a pure function, so remembered (product
+    lists ask for the same thumbnails on every request)."""
     kind_name = ThumbnailKind(kind).value
     format_name = ThumbnailFormat((format or ThumbnailFormat.ORIGINAL).lower()).value
     version = hashlib.sha256(stored_name.encode()).hexdigest()[:8]
-    path = (
+    return (
         f"{get_script_prefix()}thumbnail/{to_global_id(kind_name, pk)}/"
         f"{snap_thumbnail_size(max(size, 1))}/{format_name}/?v={version}"
     )
-    return _absolute(info, path)
 
 
 def image(

@@ -9,12 +9,8 @@ from mercato.core.languages import country_name, language_name, to_enum_value
 from mercato.core.money import Money, currency_precision
 from mercato.graphql.core.scalars import scalars
 
+# `Money.amount` needs no resolver: GraphQL's Float serializes the Decimal itself.
 money = ObjectType("Money")
-
-
-@money.field("amount")
-def resolve_amount(root: Money, info: GraphQLResolveInfo) -> float:
-    return float(root.amount)
 
 
 @money.field("fractionDigits")
@@ -27,15 +23,6 @@ def resolve_fractional_amount(root: Money, info: GraphQLResolveInfo) -> int:
     return int(root.amount.scaleb(currency_precision(root.currency)))
 
 
-taxed_money = ObjectType("TaxedMoney")
-
-
-@taxed_money.field("tax")
-def resolve_tax(root: Any, info: GraphQLResolveInfo) -> Money:
-    tax: Money = root.tax
-    return tax
-
-
 def country_display(code: str) -> dict[str, str]:
     return {"code": code, "country": country_name(code)}
 
@@ -44,4 +31,4 @@ def language_display(stored_code: str) -> dict[str, str]:
     return {"code": to_enum_value(stored_code), "language": language_name(stored_code)}
 
 
-bindables: list[Any] = [*scalars, money, taxed_money]
+bindables: list[Any] = [*scalars, money]

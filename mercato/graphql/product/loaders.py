@@ -102,8 +102,11 @@ class VariantListingsByProductLoader(_ListLoader):
     def batch_load(
         self, keys: list[int]
     ) -> dict[int, list[ProductVariantChannelListing]]:
+        # Only products listed in the channel have prices there.
         rows = ProductVariantChannelListing.objects.filter(
-            variant__product_id__in=keys, channel=self.channel
+            variant__product_id__in=keys,
+            channel=self.channel,
+            variant__product__channel_listings__channel=self.channel,
         ).annotate(product_id=F("variant__product_id"))
         return _group(rows, "product_id")
 

@@ -258,6 +258,7 @@ def test_product_list_query_count_does_not_grow_with_page_size(
     gql: Any, count_queries: Any, settings: Any
 ) -> None:
     settings.GRAPHQL_COUNT_CACHE_SECONDS = 0
+    settings.CHANNEL_CACHE_SECONDS = 0
     build_catalog(12)
     counts = []
     for first in (2, 12):
@@ -266,7 +267,8 @@ def test_product_list_query_count_does_not_grow_with_page_size(
         assert len(result["data"]["products"]["edges"]) == first
         counts.append(len(queries))
     assert counts[0] == counts[1]
-    assert counts[1] <= 8
+    # channels, products, count, media, categories, variant listings
+    assert counts[1] == 6
 
 
 def test_search_ranks_name_matches_first(gql: Any) -> None:
@@ -305,14 +307,13 @@ def test_shoppers_total_count_is_cached_briefly(
 ) -> None:
     catalog = build_catalog(3)
     variables = {"channel": "default-channel", "first": 1}
-    with count_queries() as first:
-        assert gql(PRODUCT_LIST, variables)["data"]["products"]["totalCount"] == 3
+    assert gql(PRODUCT_LIST, variables)["data"]["products"]["totalCount"] == 3
     ProductChannelListing.objects.filter(product=catalog.products[0]).update(
         is_published=False
     )
     with count_queries() as second:
         assert gql(PRODUCT_LIST, variables)["data"]["products"]["totalCount"] == 3
-    assert len(second) == len(first) - 1
+    assert not [q for q in second.captured_queries if "COUNT(" in q["sql"]]
     other = gql(PRODUCT_LIST, {**variables, "search": "shirt"})
     assert other["data"]["products"]["totalCount"] == 2  # another filter, another key
     ProductChannelListing.objects.filter(
