@@ -1,8 +1,8 @@
 """The WSGI application that granian serves."""
 
 import gc
-import signal
 import os
+import signal
 
 from django.core.wsgi import get_wsgi_application
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -63,10 +64,8 @@ def _interrupt_each(session: int) -> None:
         if entry.name.isdigit() and _session_of(int(entry.name)) == session
     )
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGINT)
-        except ProcessLookupError:
-            pass
 
 
 def _session_of(pid: int) -> int | None:
