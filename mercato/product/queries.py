@@ -439,6 +439,26 @@ def sort_products(
     raise InvalidSort(f"Sorting by {field} is not supported.")
 
 
+def sort_products_by_attribute(
+    products: QuerySet[Product], attribute_id: int, descending: bool
+) -> tuple[QuerySet[Product], SortKeys]:
+    """Order by the product's value of an attribute (its position among the
+    attribute's values, then its name); products without a value come last."""
+    first_value = AssignedProductAttributeValue.objects.filter(
+        product=OuterRef("pk"), value__attribute_id=attribute_id
+    ).order_by("value__sort_order", "value__name", "value_id")
+    products = products.annotate(
+        sort_value_order=Coalesce(
+            Subquery(first_value.values("value__sort_order")[:1]), Value(2**31 - 1)
+        ),
+        sort_value_name=Coalesce(
+            Subquery(first_value.values("value__name")[:1]), Value("\uffff")
+        ),
+    )
+    d = descending
+    return products, [("sort_value_order", d), ("sort_value_name", d), ("slug", d)]
+
+
 _PLAIN_SORTS: dict[str, tuple[dict[str, Any], list[str]]] = {
     "NAME": ({}, ["name", "slug"]),
     "SLUG": ({}, ["slug"]),

@@ -33,6 +33,7 @@ from mercato.product.queries import (
     metadata_q,
     search_products,
     sort_products,
+    sort_products_by_attribute,
     visible_collections,
     visible_products,
     visible_variants,
@@ -76,23 +77,35 @@ def product_connection(
         products = search_products(products, search)
     sort_by = sort_by or {}
     field = sort_by.get("field")
-    if sort_by.get("attribute_id"):
-        raise GraphQLError("Sorting by attribute is not supported yet.")
-    if sort_by and field is None:
-        raise GraphQLError("Specify the `field` to sort by.")
+    descending = sort_by.get("direction") == "DESC"
+    if sort_by and field is None and not sort_by.get("attribute_id"):
+        raise GraphQLError("Specify the `field` or the `attributeId` to sort by.")
     try:
-        products, keys = sort_products(
-            products, field, sort_by.get("direction") == "DESC", channel, collection_id
-        )
+        if sort_by.get("attribute_id"):
+            attribute_id = decode_id(sort_by["attribute_id"], "Attribute")
+            products, keys = sort_products_by_attribute(
+                products, attribute_id, descending
+            )
+        else:
+            products, keys = sort_products(
+                products, field, descending, channel, collection_id
+            )
     except InvalidSort as exc:
         raise GraphQLError(str(exc)) from exc
-    count_key = None
-    if not actor_of(info).sees_hidden_catalog:
-        # Everything that decides which products match, nothing that orders them.
-        count_key = repr((getattr(channel, "pk", None), scope, filter, where, search))
+    count_key = _count_key(info, channel, scope, filter, where, search)
     return connection_from_queryset(
         products, page, keys=keys, name="products", channel=channel, count_key=count_key
     )
+
+
+def _count_key(
+    info: GraphQLResolveInfo, channel: Any, scope: str, *parts: Any
+) -> str | None:
+    """What decides which products match (nothing that orders them); None for staff,
+    whose counts are never cached."""
+    if actor_of(info).sees_hidden_catalog:
+        return None
+    return repr((getattr(channel, "pk", None), scope, *parts))
 
 
 @query.field("products")

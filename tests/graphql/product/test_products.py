@@ -321,3 +321,27 @@ def test_shoppers_total_count_is_cached_briefly(
     ).delete()
     staff = staff_gql(PRODUCT_LIST, variables)
     assert staff.data["products"]["totalCount"] == 2  # staff counts are never cached
+
+
+def test_sort_by_attribute_value(gql: Any) -> None:
+    catalog = build_catalog(4)  # even products are red, odd ones blue
+    color_id = base64.b64encode(f"Attribute:{catalog.color.pk}".encode()).decode()
+    result = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 10,
+            "sortBy": {"attributeId": color_id, "direction": "ASC"},
+        },
+    )
+    # the values have no position, so their names decide: Blue before Red
+    assert names(result) == ["Shirt 01", "Shirt 03", "Shirt 00", "Shirt 02"]
+    descending = gql(
+        PRODUCT_LIST,
+        {
+            "channel": "default-channel",
+            "first": 2,
+            "sortBy": {"attributeId": color_id, "direction": "DESC"},
+        },
+    )
+    assert names(descending) == ["Shirt 02", "Shirt 00"]
