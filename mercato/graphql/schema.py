@@ -28,7 +28,17 @@ HERE = Path(__file__).parent
 
 
 def _type_defs() -> list[str]:
-    return [(HERE / domain / "schema.graphql").read_text() for domain in DOMAINS]
+    """Each domain's ``schema.graphql``, then its other ``*.graphql`` files."""
+    type_defs = []
+    for domain in DOMAINS:
+        folder = HERE / domain
+        type_defs.append((folder / "schema.graphql").read_text())
+        type_defs.extend(
+            path.read_text()
+            for path in sorted(folder.glob("*.graphql"))
+            if path.name != "schema.graphql"
+        )
+    return type_defs
 
 
 def _bindables() -> list[Any]:

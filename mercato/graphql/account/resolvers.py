@@ -4,6 +4,7 @@ from ariadne import ObjectType
 from graphql import GraphQLResolveInfo
 
 from mercato.account.models import Address
+from mercato.graphql.account.address_rules import bindables as address_bindables
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.resolvers import country_display
 
@@ -21,3 +22,4 @@ def resolve_country(root: Address, info: GraphQLResolveInfo) -> dict[str, str]:
 
 
 bindables = [address]
+bindables.extend(address_bindables)
