@@ -8,6 +8,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from mercato.channel.models import Channel
 from mercato.channel.queries import list_channels
 from mercato.core.permissions import Permission
+from mercato.graphql.channel.mutations import mutations
 from mercato.graphql.core.dataloaders import attach_batch, get_loader
 from mercato.graphql.core.ids import decode_id, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
@@ -62,4 +63,4 @@ def resolve_warehouses(root: Channel, info: GraphQLResolveInfo) -> Any:
 
 bind_metadata(channel, Permission.MANAGE_CHANNELS)
 
-bindables = [query, channel]
+bindables = [query, channel, mutations]

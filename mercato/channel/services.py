@@ -1,0 +1,207 @@
+"""Writes of channels and of the warehouses that serve them.
+
+Every service refreshes the cached channel list (``forget_channels``) after its
+transaction, so readers see the change at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import babel.numbers
+from django.db import transaction
+from django.db.models import Max
+
+from mercato.channel.models import Channel
+from mercato.channel.queries import forget_channels
+from mercato.core.errors import ErrorCollector, ValidationFailed
+from mercato.core.permissions import Actor
+from mercato.core.slugs import check_length, check_slug
+from mercato.inventory.models import ChannelWarehouse, Warehouse
+
+INVALID = "INVALID"
+NOT_FOUND = "NOT_FOUND"
+REQUIRED = "REQUIRED"
+DUPLICATED_INPUT_ITEM = "DUPLICATED_INPUT_ITEM"
+CHANNELS_CURRENCY_MUST_BE_THE_SAME = "CHANNELS_CURRENCY_MUST_BE_THE_SAME"
+
+
+def lock_channel(channel_id: int, *, field: str = "id") -> Channel:
+    """The channel, locked for update; ``NOT_FOUND`` on ``field`` if it is gone."""
+    channel = Channel.objects.select_for_update().filter(pk=channel_id).first()
+    if channel is None:
+        raise ValidationFailed.one(field, NOT_FOUND, "Channel not found.")
+    return channel
+
+
+def _check_warehouses(
+    errors: ErrorCollector, field: str, warehouse_ids: Sequence[int]
+) -> None:
+    if len(set(warehouse_ids)) != len(warehouse_ids):
+        errors.add(field, DUPLICATED_INPUT_ITEM, "A warehouse is listed twice.")
+    found = set(
+        Warehouse.objects.filter(pk__in=warehouse_ids).values_list("pk", flat=True)
+    )
+    if set(warehouse_ids) - found:
+        errors.add(field, NOT_FOUND, "Some warehouses do not exist.")
+
+
+def _check_name(errors: ErrorCollector, name: str | None) -> None:
+    if name is not None and not name.strip():
+        errors.add("name", REQUIRED, "A channel needs a name.")
+    check_length(errors, Channel, {"name": name})
+
+
+def _add_warehouses(channel: Channel, warehouse_ids: Sequence[int]) -> None:
+    linked = set(
+        ChannelWarehouse.objects.filter(channel=channel).values_list(
+            "warehouse_id", flat=True
+        )
+    )
+    top = ChannelWarehouse.objects.filter(channel=channel).aggregate(
+        top=Max("sort_order")
+    )["top"]
+    position = -1 if top is None else top
+    for warehouse_id in warehouse_ids:
+        if warehouse_id in linked:
+            continue
+        position += 1
+        ChannelWarehouse.objects.create(
+            channel=channel, warehouse_id=warehouse_id, sort_order=position
+        )
+
+
+def create_channel(
+    *,
+    actor: Actor,
+    name: str,
+    slug: str,
+    currency_code: str,
+    default_country: str,
+    is_active: bool = False,
+    warehouse_ids: Sequence[int] = (),
+) -> Channel:
+    """Create a channel linked to ``warehouse_ids`` (in that priority order)."""
+    errors = ErrorCollector()
+    _check_name(errors, name)
+    check_slug(errors, Channel, slug)
+    if not babel.numbers.is_currency(currency_code):
+        errors.add(
+            "currencyCode", INVALID, f"'{currency_code}' is not an ISO 4217 currency."
+        )
+    _check_warehouses(errors, "addWarehouses", warehouse_ids)
+    errors.raise_if_any()
+    with transaction.atomic():
+        channel = Channel.objects.create(
+            name=name.strip(),
+            slug=slug,
+            currency_code=currency_code,
+            default_country=default_country,
+            is_active=is_active,
+        )
+        _add_warehouses(channel, warehouse_ids)
+    forget_channels()
+    return channel
+
+
+def update_channel(
+    *,
+    actor: Actor,
+    channel_id: int,
+    name: str | None = None,
+    slug: str | None = None,
+    default_country: str | None = None,
+    is_active: bool | None = None,
+    add_warehouse_ids: Sequence[int] = (),
+    remove_warehouse_ids: Sequence[int] = (),
+) -> Channel:
+    """Change the given fields of a channel and its warehouse links.
+
+    Locks the channel row.
+    """
+    with transaction.atomic():
+        channel = lock_channel(channel_id)
+        errors = ErrorCollector()
+        _check_name(errors, name)
+        if slug is not None:
+            check_slug(errors, Channel, slug, exclude_pk=channel.pk)
+        _check_warehouses(errors, "addWarehouses", add_warehouse_ids)
+        _check_warehouses(errors, "removeWarehouses", remove_warehouse_ids)
+        if set(add_warehouse_ids) & set(remove_warehouse_ids):
+            errors.add(
+                "addWarehouses",
+                DUPLICATED_INPUT_ITEM,
+                "A warehouse cannot be both added and removed.",
+            )
+        errors.raise_if_any()
+        if name is not None:
+            channel.name = name.strip()
+        if slug is not None:
+            channel.slug = slug
+        if default_country is not None:
+            channel.default_country = default_country
+        if is_active is not None:
+            channel.is_active = is_active
+        channel.save()
+        ChannelWarehouse.objects.filter(
+            channel=channel, warehouse_id__in=remove_warehouse_ids
+        ).delete()
+        _add_warehouses(channel, add_warehouse_ids)
+    forget_channels()
+    return channel
+
+
+def set_channel_active(*, actor: Actor, channel_id: int, is_active: bool) -> Channel:
+    """Activate or deactivate a channel; ``INVALID`` if it already is."""
+    with transaction.atomic():
+        channel = lock_channel(channel_id)
+        if channel.is_active == is_active:
+            state = "active" if is_active else "inactive"
+            raise ValidationFailed.one(
+                "id", INVALID, f"The channel is already {state}."
+            )
+        channel.is_active = is_active
+        channel.save(update_fields=["is_active"])
+    forget_channels()
+    return channel
+
+
+def delete_channel(
+    *, actor: Actor, channel_id: int, target_channel_id: int | None = None
+) -> Channel:
+    """Delete a channel with its listings and warehouse links.
+
+    ``target_channel_id`` names the channel that would take over the channel's
+    orders; it must exist, differ and use the same currency.
+    """
+    with transaction.atomic():
+        ids = sorted({channel_id, target_channel_id or channel_id})
+        locked = {
+            c.pk: c for c in Channel.objects.select_for_update().filter(pk__in=ids)
+        }
+        channel = locked.get(channel_id)
+        if channel is None:
+            raise ValidationFailed.one("id", NOT_FOUND, "Channel not found.")
+        if target_channel_id is not None:
+            _check_target(channel, locked.get(target_channel_id))
+        pk = channel.pk
+        channel.delete()
+        channel.pk = pk
+    forget_channels()
+    return channel
+
+
+def _check_target(channel: Channel, target: Channel | None) -> None:
+    field = "channelId"
+    if target is None:
+        raise ValidationFailed.one(field, NOT_FOUND, "Target channel not found.")
+    if target.pk == channel.pk:
+        raise ValidationFailed.one(
+            field, INVALID, "The target must differ from the deleted channel."
+        )
+    if target.currency_code != channel.currency_code:
+        raise ValidationFailed.one(
+            field,
+            CHANNELS_CURRENCY_MUST_BE_THE_SAME,
+            "The target channel must use the same currency.",
+        )
