@@ -7,6 +7,7 @@ from graphql import GraphQLResolveInfo
 
 from mercato.core.languages import country_name, language_name, to_enum_value
 from mercato.core.money import Money, currency_precision
+from mercato.graphql.core.meta_mutations import bindables as metadata_bindables
 from mercato.graphql.core.scalars import scalars
 
 # `Money.amount` needs no resolver: GraphQL's Float serializes the Decimal itself.
@@ -31,4 +32,4 @@ def language_display(stored_code: str) -> dict[str, str]:
     return {"code": to_enum_value(stored_code), "language": language_name(stored_code)}
 
 
-bindables: list[Any] = [*scalars, money]
+bindables: list[Any] = [*scalars, money, *metadata_bindables]

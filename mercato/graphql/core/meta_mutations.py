@@ -1,0 +1,130 @@
+"""``updateMetadata`` and friends, for every type that carries metadata.
+
+The permission depends on the type of the object the ID names, so these mutations
+check it themselves from ``METADATA_TYPES``: the one table of which types they
+accept and which permission each needs (the one that guards its private metadata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from ariadne import InterfaceType, MutationType
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from mercato.attribute.models import Attribute
+from mercato.channel.models import Channel
+from mercato.core import metadata as services
+from mercato.core.models import ModelWithMetadata
+from mercato.core.permissions import Permission
+from mercato.graphql.core.errors import PermissionDenied
+from mercato.graphql.core.ids import decode_id, from_global_id
+from mercato.graphql.core.mutations import mutation
+from mercato.graphql.core.permissions import actor_of
+from mercato.inventory.models import Warehouse
+from mercato.menu.models import Menu, MenuItem
+from mercato.page.models import Page, PageType
+from mercato.product.models import (
+    Category,
+    Collection,
+    Product,
+    ProductMedia,
+    ProductType,
+    ProductVariant,
+)
+
+
+class MetadataTarget(NamedTuple):
+    model: type[ModelWithMetadata]
+    permission: Permission
+
+
+METADATA_TYPES: dict[str, MetadataTarget] = {
+    "Attribute": MetadataTarget(
+        Attribute, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES
+    ),
+    "Category": MetadataTarget(Category, Permission.MANAGE_PRODUCTS),
+    "Channel": MetadataTarget(Channel, Permission.MANAGE_CHANNELS),
+    "Collection": MetadataTarget(Collection, Permission.MANAGE_PRODUCTS),
+    "Menu": MetadataTarget(Menu, Permission.MANAGE_MENUS),
+    "MenuItem": MetadataTarget(MenuItem, Permission.MANAGE_MENUS),
+    "Page": MetadataTarget(Page, Permission.MANAGE_PAGES),
+    "PageType": MetadataTarget(PageType, Permission.MANAGE_PAGE_TYPES_AND_ATTRIBUTES),
+    "Product": MetadataTarget(Product, Permission.MANAGE_PRODUCTS),
+    "ProductMedia": MetadataTarget(ProductMedia, Permission.MANAGE_PRODUCTS),
+    "ProductType": MetadataTarget(
+        ProductType, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES
+    ),
+    "ProductVariant": MetadataTarget(ProductVariant, Permission.MANAGE_PRODUCTS),
+    "Warehouse": MetadataTarget(Warehouse, Permission.MANAGE_PRODUCTS),
+}
+
+_TYPE_OF_MODEL = {target.model: name for name, target in METADATA_TYPES.items()}
+
+mutations = MutationType()
+object_with_metadata = InterfaceType("ObjectWithMetadata")
+
+
+@object_with_metadata.type_resolver
+def resolve_object_with_metadata_type(obj: Any, *_: Any) -> str | None:
+    return _TYPE_OF_MODEL.get(type(obj))
+
+
+def _target(info: GraphQLResolveInfo, global_id: str) -> tuple[MetadataTarget, int]:
+    """The model and pk ``global_id`` names, once the actor's permission is checked."""
+    type_name, _ = from_global_id(global_id)
+    target = METADATA_TYPES.get(type_name)
+    if target is None:
+        raise GraphQLError(
+            f"Invalid ID: {global_id}. Objects of that type carry no metadata."
+        )
+    if not actor_of(info).has_any_permission(target.permission):
+        raise PermissionDenied([target.permission.value])
+    return target, decode_id(global_id, type_name)
+
+
+def _items(entries: list[dict[str, str]]) -> list[tuple[str, str]]:
+    return [(entry["key"], entry["value"]) for entry in entries]
+
+
+def _updater(private: bool) -> Callable[..., dict[str, Any]]:
+    @mutation("metadata_errors")
+    def resolve(
+        _: None, info: GraphQLResolveInfo, id: str, input: list[dict[str, str]]
+    ) -> dict[str, Any]:
+        target, pk = _target(info, id)
+        item = services.update_metadata(
+            actor=actor_of(info),
+            model=target.model,
+            pk=pk,
+            items=_items(input),
+            private=private,
+        )
+        return {"item": item}
+
+    resolve.permissions_by_type = METADATA_TYPES  # type: ignore[attr-defined]
+    return resolve
+
+
+def _deleter(private: bool) -> Callable[..., dict[str, Any]]:
+    @mutation("metadata_errors")
+    def resolve(
+        _: None, info: GraphQLResolveInfo, id: str, keys: list[str]
+    ) -> dict[str, Any]:
+        target, pk = _target(info, id)
+        item = services.delete_metadata(
+            actor=actor_of(info), model=target.model, pk=pk, keys=keys, private=private
+        )
+        return {"item": item}
+
+    resolve.permissions_by_type = METADATA_TYPES  # type: ignore[attr-defined]
+    return resolve
+
+
+mutations.set_field("updateMetadata", _updater(private=False))
+mutations.set_field("updatePrivateMetadata", _updater(private=True))
+mutations.set_field("deleteMetadata", _deleter(private=False))
+mutations.set_field("deletePrivateMetadata", _deleter(private=True))
+
+bindables = [mutations, object_with_metadata]
