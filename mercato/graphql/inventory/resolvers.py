@@ -12,6 +12,7 @@ from mercato.graphql.core.ids import decode_id, decode_ids, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import require_any
 from mercato.graphql.inventory.loaders import AddressByIdLoader, WarehouseByIdLoader
+from mercato.graphql.inventory.mutations import mutations
 from mercato.inventory.models import Stock, Warehouse
 from mercato.inventory.queries import filter_warehouses
 
@@ -106,6 +107,7 @@ bind_metadata(warehouse, Permission.MANAGE_PRODUCTS)
 
 bindables = [
     query,
+    mutations,
     warehouse,
     stock,
     EnumType(
