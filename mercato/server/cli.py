@@ -1,11 +1,14 @@
-"""The ``mercato`` command line: serve, migrate, populatedb, db-url, manage."""
+"""The ``mercato`` command line: serve, worker, jobs, migrate, populatedb, db-url,
+manage."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _setup_django() -> None:
@@ -74,6 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("Seeding demo data...", flush=True)
             populate_demo_data(products=100, seed=0, progress=True)
     _close_database_pools()
+    worker = None if args.no_worker else _start_worker_process()
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -90,10 +94,102 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         server.serve()
     finally:
+        if worker is not None:
+            _stop_worker_process(worker)
         from mercato.server.database import stop_embedded_postgres
 
         stop_embedded_postgres()
     return 0
+
+
+def _start_worker_process() -> subprocess.Popen[bytes]:
+    """``mercato worker`` as a child process, started after the database pools are
+    closed: it opens its own, and shares no socket with the server's workers.
+
+    It inherits the environment, so it uses the same database, the embedded one
+    included. A terminal's Ctrl-C reaches it directly; otherwise the server stops
+    it on its way out.
+    """
+    return subprocess.Popen([sys.executable, "-m", "mercato.server.cli", "worker"])
+
+
+def _stop_worker_process(worker: subprocess.Popen[bytes]) -> None:
+    from django.conf import settings
+
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        worker.wait(timeout=float(settings.WORKER_SHUTDOWN_TIMEOUT) + 5)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.conf import settings
+
+    from mercato.core.jobs import run_worker
+
+    concurrency = args.concurrency or int(settings.WORKER_CONCURRENCY)
+    if concurrency < 1:
+        print("mercato worker: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    if not args.once:
+        print(f"mercato worker: running jobs, {concurrency} at a time", flush=True)
+    run_worker(concurrency=concurrency, queues=args.queue, wait=not args.once)
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    _setup_django()
+    from mercato.core.jobs import (
+        JobNotRetryable,
+        count_jobs_by_status,
+        list_jobs,
+        retry_failed_job,
+    )
+
+    if args.retry is not None:
+        try:
+            retry_failed_job(args.retry)
+        except JobNotRetryable as exc:
+            print(f"mercato jobs: {exc}", file=sys.stderr)
+            return 1
+        print(f"Job {args.retry} is queued again.")
+        return 0
+    counts = count_jobs_by_status()
+    print(", ".join(f"{status}: {n}" for status, n in counts.items()) or "No jobs.")
+    status = None if args.status == "all" else args.status
+    jobs = list_jobs(status=status, task_name=args.task, limit=args.limit)
+    if jobs:
+        print()
+        _print_table(
+            ["id", "task", "status", "attempts", "last error", "scheduled"],
+            [
+                [
+                    job.id,
+                    job.task_name,
+                    job.status,
+                    job.attempts,
+                    _when(job.last_error_at),
+                    _when(job.scheduled_at),
+                ]
+                for job in jobs
+            ],
+        )
+    return 0
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z") if moment is not None else "-"
+
+
+def _print_table(header: list[str], rows: list[list[Any]]) -> None:
+    cells = [header, *([str(value) for value in row] for row in rows)]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -119,7 +215,46 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--demo", action="store_true", help="seed demo data when the database is empty"
     )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run a background job worker beside the server",
+    )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background jobs until stopped")
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="jobs run at the same time (default: WORKER_CONCURRENCY, 2)",
+    )
+    worker.add_argument(
+        "--queue",
+        action="append",
+        metavar="NAME",
+        help="only take jobs from this queue (repeatable; default: every queue)",
+    )
+    worker.add_argument(
+        "--once", action="store_true", help="run the jobs that are due, then exit"
+    )
+    worker.set_defaults(func=cmd_worker)
+
+    jobs = sub.add_parser(
+        "jobs", help="list background jobs (failed ones by default) or retry one"
+    )
+    jobs.add_argument(
+        "--status",
+        default="failed",
+        choices=["todo", "doing", "succeeded", "failed", "cancelled", "aborted", "all"],
+        help="which jobs to list (default: failed)",
+    )
+    jobs.add_argument("--task", metavar="NAME", help="only jobs of this task")
+    jobs.add_argument("--limit", type=int, default=50, help="at most this many")
+    jobs.add_argument(
+        "--retry", type=int, metavar="ID", help="queue a failed job to run again"
+    )
+    jobs.set_defaults(func=cmd_jobs)
 
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(func=cmd_migrate)

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
 
 from mercato.server.config import env_bool, env_list, mercato_home
 from mercato.server.database import database_settings, resolve_database_url
@@ -21,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.postgres",
     "corsheaders",
+    "procrastinate.contrib.django",
     "mercato.core",
     "mercato.server",
     "mercato.account",
@@ -67,7 +73,15 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 
-TEMPLATES: list[dict[str, object]] = []
+# Email templates (mercato/templates/emails/); see mercato.core.email.
+TEMPLATES: list[dict[str, object]] = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [str(Path(__file__).resolve().parents[1] / "templates")],
+        "APP_DIRS": False,
+        "OPTIONS": {},
+    }
+]
 
 LOGGING = {
     "version": 1,
@@ -90,3 +104,83 @@ GRAPHQL_PAGINATION_LIMIT = 100
 MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "50"))
 GRAPHQL_COUNT_CACHE_SECONDS = int(os.environ.get("GRAPHQL_COUNT_CACHE_SECONDS", "10"))
 CHANNEL_CACHE_SECONDS = int(os.environ.get("CHANNEL_CACHE_SECONDS", "2"))
+
+# Background jobs (see the README's "Background jobs and email"). Jobs live in each
+# app's tasks.py, found automatically, and in the modules listed here.
+PROCRASTINATE_IMPORT_PATHS = ["mercato.core.email"]
+WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "2"))
+WORKER_SHUTDOWN_TIMEOUT = float(os.environ.get("WORKER_SHUTDOWN_TIMEOUT", "10"))
+
+# Email: EMAIL_URL, or EMAIL_BACKEND with EMAIL_HOST and friends; console by default.
+_EMAIL_BACKENDS = {
+    name: f"django.core.mail.backends.{module}.EmailBackend"
+    for name, module in {
+        "console": "console",
+        "file": "filebased",
+        "smtp": "smtp",
+        "locmem": "locmem",
+        "dummy": "dummy",
+    }.items()
+}
+
+
+def _email_url_settings(url: str) -> dict[str, Any]:
+    """``smtp://user:password@host:port`` (``smtp+tls://``: STARTTLS, port 587;
+    ``smtps://``: TLS from the start, port 465; ``?tls=1`` / ``?ssl=1`` also work),
+    ``file:///path``, ``console:``, ``locmem:`` or ``dummy:``."""
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme in {"console", "locmem", "dummy"}:
+        return {"EMAIL_BACKEND": _EMAIL_BACKENDS[scheme]}
+    if scheme == "file":
+        path = unquote(parsed.path) or str(MERCATO_HOME / "emails")
+        return {"EMAIL_BACKEND": _EMAIL_BACKENDS["file"], "EMAIL_FILE_PATH": path}
+    if scheme not in {"smtp", "smtp+tls", "smtps"}:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {parsed.scheme!r}")
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    use_ssl = scheme == "smtps" or _truthy(query.get("ssl"))
+    use_tls = not use_ssl and (scheme == "smtp+tls" or _truthy(query.get("tls")))
+    return {
+        "EMAIL_BACKEND": _EMAIL_BACKENDS["smtp"],
+        "EMAIL_HOST": unquote(parsed.hostname or "localhost"),
+        "EMAIL_PORT": parsed.port or (465 if use_ssl else 587 if use_tls else 25),
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }
+
+
+def _truthy(raw: str | None) -> bool:
+    return (raw or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _email_env_settings() -> dict[str, Any]:
+    host = os.environ.get("EMAIL_HOST", "")
+    backend = os.environ.get("EMAIL_BACKEND", "") or ("smtp" if host else "console")
+    return {
+        "EMAIL_BACKEND": _EMAIL_BACKENDS.get(backend, backend),
+        "EMAIL_FILE_PATH": str(MERCATO_HOME / "emails"),
+        "EMAIL_HOST": host or "localhost",
+        "EMAIL_PORT": int(os.environ.get("EMAIL_PORT", "25")),
+        "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
+        "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", False),
+        "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL", False),
+    }
+
+
+_email = _email_env_settings()
+if os.environ.get("EMAIL_URL"):
+    _email.update(_email_url_settings(os.environ["EMAIL_URL"]))
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_FILE_PATH: str = _email["EMAIL_FILE_PATH"]
+EMAIL_HOST: str = _email["EMAIL_HOST"]
+EMAIL_PORT: int = _email["EMAIL_PORT"]
+EMAIL_HOST_USER: str = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD: str = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS: bool = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL: bool = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

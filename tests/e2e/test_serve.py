@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from mercato.core.email import defer_email
 from tests.factories.catalog import build_catalog
 
 BIN = Path(sys.executable).parent
@@ -90,7 +91,12 @@ def _post(url: str, query: str) -> tuple[dict[str, Any], Any]:
 def test_serve_answers_graphql_and_stops(tmp_path: Path, stop: str) -> None:
     build_catalog(2)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": _database_url(), "MERCATO_HOME": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "MERCATO_HOME": str(tmp_path),
+        "EMAIL_BACKEND": "file",
+    }
     process = subprocess.Popen(
         [str(BIN / "mercato"), "serve", "--demo", "--port", str(port)],
         env=env,
@@ -114,6 +120,7 @@ def test_serve_answers_graphql_and_stops(tmp_path: Path, stop: str) -> None:
         assert headers["Server-Timing"].startswith("app;dur=")
         with urllib.request.urlopen(f"{base}/graphql/", timeout=10) as page:
             assert b"graphiql" in page.read().lower()
+        _assert_worker_sends_email(tmp_path / "emails")
     finally:
         if stop == "sigterm-to-server":
             process.send_signal(signal.SIGTERM)
@@ -126,6 +133,27 @@ def test_serve_answers_graphql_and_stops(tmp_path: Path, stop: str) -> None:
             pytest.fail(f"mercato serve did not stop within 20 s ({stop})")
     assert f"http://127.0.0.1:{port}/graphql/" in output
     assert process.returncode == 0, output
+
+
+def _assert_worker_sends_email(folder: Path) -> None:
+    """The worker that `mercato serve` runs beside the server sends deferred email
+    (through the file backend here)."""
+    defer_email(
+        to="ann@example.com",
+        template="password_reset",
+        context={
+            "link": "https://shop.example/reset?token=t",
+            "email": "ann@example.com",
+        },
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        sent = list(folder.glob("*.log")) if folder.exists() else []
+        if sent:
+            assert "To: ann@example.com" in sent[0].read_text()
+            return
+        time.sleep(0.2)
+    pytest.fail("the server's worker did not send the email within 20 s")
 
 
 def test_first_command_seeds_demo_data_on_embedded_postgres(tmp_path: Path) -> None:
