@@ -7,8 +7,8 @@ one ``FieldError`` per problem; the API turns them into the payload's ``errors``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 

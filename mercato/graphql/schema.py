@@ -16,6 +16,7 @@ from mercato.graphql.core.execution import PLAIN_ATTR
 DOMAINS = (
     "core",
     "account",
+    "app",
     "channel",
     "attribute",
     "product",

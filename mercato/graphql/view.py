@@ -20,6 +20,10 @@ from graphql import (
     validate,
 )
 
+from mercato.account.auth import actor_from_access_token
+from mercato.account.tokens import TokenError
+from mercato.app.services import actor_for_app_token
+from mercato.core.permissions import Actor
 from mercato.graphql.core.context import RequestContext
 from mercato.graphql.core.errors import format_error
 from mercato.graphql.core.execution import SyncExecutionContext
@@ -100,7 +104,10 @@ def _execute(body: dict[str, Any], request: HttpRequest) -> HttpResponse:
         return _error_response(
             f"The query exceeds the maximum cost of {limit}. Actual cost is {cost}."
         )
-    context = RequestContext(request=request)
+    actor = _authenticate(request)
+    if isinstance(actor, HttpResponse):
+        return actor
+    context = RequestContext(request=request, actor=actor)
     result = execute(
         get_schema(),
         document,
@@ -110,7 +117,51 @@ def _execute(body: dict[str, Any], request: HttpRequest) -> HttpResponse:
         execution_context_class=SyncExecutionContext,
     )
     assert isinstance(result, ExecutionResult)
-    return _result_response(result)
+    response = _result_response(result)
+    for name, value in context.cookies.items():
+        response.set_cookie(
+            name,
+            value,
+            httponly=True,
+            secure=request.is_secure(),
+            samesite="Lax",
+            max_age=settings.JWT_REFRESH_TTL_SECONDS,
+        )
+    return response
+
+
+def _authenticate(request: HttpRequest) -> Actor | HttpResponse:
+    """The actor of an ``Authorization: Bearer`` header (anonymous without one).
+
+    A token that is present but unusable is an error, so that a client whose token
+    expired learns it instead of silently reading as an anonymous shopper.
+    """
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        return Actor.anonymous()
+    token = token.strip()
+    if scheme.lower() not in {"bearer", "jwt"} or not token:
+        return _token_error("Invalid authorization header.", "InvalidTokenError")
+    if token.count(".") != 2:  # not a JWT: an app token
+        app_actor = actor_for_app_token(token)
+        if app_actor is None:
+            return _token_error("Invalid app token.", "InvalidTokenError")
+        return app_actor
+    try:
+        return actor_from_access_token(token)
+    except TokenError as exc:
+        code = (
+            "ExpiredSignatureError"
+            if exc.code == "JWT_SIGNATURE_EXPIRED"
+            else ("InvalidTokenError")
+        )
+        return _token_error(exc.message, code)
+
+
+def _token_error(message: str, code: str) -> HttpResponse:
+    error = {"message": message, "extensions": {"exception": {"code": code}}}
+    return _json_response({"errors": [error]}, 401)
 
 
 def _result_response(result: ExecutionResult) -> HttpResponse:

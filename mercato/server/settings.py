@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "mercato.core",
     "mercato.server",
     "mercato.account",
+    "mercato.app",
     "mercato.channel",
     "mercato.inventory",
     "mercato.attribute",
@@ -104,6 +105,30 @@ GRAPHQL_PAGINATION_LIMIT = 100
 MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "50"))
 GRAPHQL_COUNT_CACHE_SECONDS = int(os.environ.get("GRAPHQL_COUNT_CACHE_SECONDS", "10"))
 CHANNEL_CACHE_SECONDS = int(os.environ.get("CHANNEL_CACHE_SECONDS", "2"))
+
+# Authentication (see the README's "Accounts and authentication").
+JWT_PRIVATE_KEY = os.environ.get("JWT_PRIVATE_KEY", "")
+JWT_ISSUER = os.environ.get("JWT_ISSUER", "mercato")
+JWT_ACCESS_TTL_SECONDS = int(os.environ.get("JWT_ACCESS_TTL_SECONDS", "300"))
+JWT_REFRESH_TTL_SECONDS = int(
+    os.environ.get("JWT_REFRESH_TTL_SECONDS", str(30 * 86400))
+)
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Sign-in throttling: after this many failures from one IP (or IP and email) each
+# further attempt must wait twice as long as the previous one.
+LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("LOGIN_FAILURES_BEFORE_DELAY", "3"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "3600"))
 
 # Background jobs (see the README's "Background jobs and email"). Jobs live in each
 # app's tasks.py, found automatically, and in the modules listed here.

@@ -18,3 +18,14 @@ def health(request: HttpRequest) -> HttpResponse:
         "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }
     return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+
+def jwks(request: HttpRequest) -> HttpResponse:
+    """The public keys that verify mercato's tokens."""
+    from mercato.account.tokens import jwks as public_keys
+
+    response = HttpResponse(
+        orjson.dumps(public_keys()), content_type="application/json"
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

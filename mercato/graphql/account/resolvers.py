@@ -5,6 +5,7 @@ from graphql import GraphQLResolveInfo
 
 from mercato.account.models import Address
 from mercato.graphql.account.address_rules import bindables as address_bindables
+from mercato.graphql.account.auth import bindables as auth_bindables
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.resolvers import country_display
 
@@ -21,5 +22,5 @@ def resolve_country(root: Address, info: GraphQLResolveInfo) -> dict[str, str]:
     return country_display(root.country)
 
 
-bindables = [address]
+bindables = [address, *auth_bindables]
 bindables.extend(address_bindables)

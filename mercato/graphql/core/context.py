@@ -16,3 +16,5 @@ class RequestContext:
     actor: Actor = field(default_factory=Actor.anonymous)
     loaders: dict[Any, Any] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+    # Cookies to set on the response (name -> value), e.g. the refresh token.
+    cookies: dict[str, str] = field(default_factory=dict)
