@@ -9,6 +9,7 @@ from mercato.core.languages import country_name, language_name, to_enum_value
 from mercato.core.money import Money, currency_precision
 from mercato.graphql.core.meta_mutations import bindables as metadata_bindables
 from mercato.graphql.core.scalars import scalars
+from mercato.graphql.core.translate_mutations import bindables as translate_bindables
 
 # `Money.amount` needs no resolver: GraphQL's Float serializes the Decimal itself.
 money = ObjectType("Money")
@@ -32,4 +33,4 @@ def language_display(stored_code: str) -> dict[str, str]:
     return {"code": to_enum_value(stored_code), "language": language_name(stored_code)}
 
 
-bindables: list[Any] = [*scalars, money, *metadata_bindables]
+bindables: list[Any] = [*scalars, money, *metadata_bindables, *translate_bindables]
