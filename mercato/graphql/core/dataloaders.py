@@ -102,3 +102,33 @@ def get_loader(context: Any, loader_class: type[L], channel: Any = None) -> L:
     if loader is None:
         loader = loaders[key] = loader_class(context, channel)
     return loader
+
+
+class RelatedListLoader(Loader[int, list[Any]]):
+    """Rows of ``model`` grouped by the owner they point to, in ``ordering``.
+
+    Subclasses name the model, the foreign key to the owner (``owner``) and,
+    optionally, a related object to return instead of the row itself (``pick``),
+    which is then fetched in the same query.
+    """
+
+    model: Any
+    owner: str
+    pick: str | None = None
+    ordering: tuple[str, ...] = ("pk",)
+
+    def default(self) -> list[Any]:
+        return []
+
+    def batch_load(self, keys: list[int]) -> dict[int, list[Any]]:
+        rows = self.model._default_manager.filter(**{f"{self.owner}_id__in": keys})
+        if self.pick:
+            rows = rows.select_related(self.pick)
+        grouped: dict[int, list[Any]] = {}
+        for row in rows.order_by(*self.ordering):
+            item = getattr(row, self.pick) if self.pick else row
+            grouped.setdefault(getattr(row, f"{self.owner}_id"), []).append(item)
+        attach_batch(
+            [item for items in grouped.values() for item in items], self.channel
+        )
+        return grouped

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from mercato.attribute.models import (
     AssignedPageAttributeValue,
-    Attribute,
     AttributePage,
-    AttributeValue,
 )
-from mercato.graphql.core.dataloaders import Loader, attach_batch
+from mercato.graphql.core.dataloaders import Loader, RelatedListLoader, attach_batch
 from mercato.page.models import Page, PageType
 from mercato.page.queries import visible_pages
 
@@ -46,33 +43,19 @@ class PageTypeHasPagesLoader(Loader[int, bool]):
         return dict.fromkeys(used.distinct(), True)
 
 
-class AttributesByPageTypeLoader(_ListLoader):
+class AttributesByPageTypeLoader(RelatedListLoader):
     """The attributes of each page type, in order."""
 
-    def batch_load(self, keys: list[int]) -> dict[int, list[Attribute]]:
-        links = (
-            AttributePage.objects.filter(page_type_id__in=keys)
-            .select_related("attribute")
-            .order_by("sort_order", "pk")
-        )
-        grouped: dict[int, list[Attribute]] = defaultdict(list)
-        for link in links:
-            grouped[link.page_type_id].append(link.attribute)
-        attach_batch([a for attributes in grouped.values() for a in attributes])
-        return grouped
+    model = AttributePage
+    owner = "page_type"
+    pick = "attribute"
+    ordering = ("sort_order", "pk")
 
 
-class ValuesByPageLoader(_ListLoader):
+class ValuesByPageLoader(RelatedListLoader):
     """Attribute values assigned to each page, in order."""
 
-    def batch_load(self, keys: list[int]) -> dict[int, list[AttributeValue]]:
-        assigned = (
-            AssignedPageAttributeValue.objects.filter(page_id__in=keys)
-            .select_related("value")
-            .order_by("sort_order", "pk")
-        )
-        grouped: dict[int, list[AttributeValue]] = defaultdict(list)
-        for row in assigned:
-            grouped[row.page_id].append(row.value)
-        attach_batch([v for values in grouped.values() for v in values])
-        return grouped
+    model = AssignedPageAttributeValue
+    owner = "page"
+    pick = "value"
+    ordering = ("sort_order", "pk")

@@ -13,10 +13,9 @@ from mercato.attribute.models import (
     AssignedVariantAttributeValue,
     Attribute,
     AttributeProduct,
-    AttributeValue,
     AttributeVariant,
 )
-from mercato.graphql.core.dataloaders import Loader, attach_batch
+from mercato.graphql.core.dataloaders import Loader, RelatedListLoader, attach_batch
 from mercato.product.models import (
     Category,
     Collection,
@@ -198,20 +197,13 @@ class CollectionListingsLoader(_ListLoader):
         return _group(rows, "collection_id")
 
 
-class ProductAttributesByTypeLoader(_ListLoader):
+class ProductAttributesByTypeLoader(RelatedListLoader):
     """The product attributes of each product type, in order."""
 
-    def batch_load(self, keys: list[int]) -> dict[int, list[Attribute]]:
-        links = (
-            AttributeProduct.objects.filter(product_type_id__in=keys)
-            .select_related("attribute")
-            .order_by("sort_order", "pk")
-        )
-        grouped: dict[int, list[Attribute]] = defaultdict(list)
-        for link in links:
-            grouped[link.product_type_id].append(link.attribute)
-        attach_batch([a for attrs in grouped.values() for a in attrs])
-        return grouped
+    model = AttributeProduct
+    owner = "product_type"
+    pick = "attribute"
+    ordering = ("sort_order", "pk")
 
 
 class VariantAttributesByTypeLoader(_ListLoader):
@@ -232,31 +224,19 @@ class VariantAttributesByTypeLoader(_ListLoader):
         return grouped
 
 
-class ValuesByProductLoader(_ListLoader):
+class ValuesByProductLoader(RelatedListLoader):
     """Attribute values assigned to each product, in order."""
 
-    def batch_load(self, keys: list[int]) -> dict[int, list[AttributeValue]]:
-        assigned = (
-            AssignedProductAttributeValue.objects.filter(product_id__in=keys)
-            .select_related("value")
-            .order_by("sort_order", "pk")
-        )
-        grouped: dict[int, list[AttributeValue]] = defaultdict(list)
-        for row in assigned:
-            grouped[row.product_id].append(row.value)
-        attach_batch([v for values in grouped.values() for v in values])
-        return grouped
+    model = AssignedProductAttributeValue
+    owner = "product"
+    pick = "value"
+    ordering = ("sort_order", "pk")
 
 
-class ValuesByVariantLoader(_ListLoader):
-    def batch_load(self, keys: list[int]) -> dict[int, list[AttributeValue]]:
-        assigned = (
-            AssignedVariantAttributeValue.objects.filter(variant_id__in=keys)
-            .select_related("value")
-            .order_by("sort_order", "pk")
-        )
-        grouped: dict[int, list[AttributeValue]] = defaultdict(list)
-        for row in assigned:
-            grouped[row.variant_id].append(row.value)
-        attach_batch([v for values in grouped.values() for v in values])
-        return grouped
+class ValuesByVariantLoader(RelatedListLoader):
+    """Attribute values assigned to each variant, in order."""
+
+    model = AssignedVariantAttributeValue
+    owner = "variant"
+    pick = "value"
+    ordering = ("sort_order", "pk")
