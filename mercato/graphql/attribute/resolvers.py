@@ -16,6 +16,7 @@ from mercato.attribute.models import (
 )
 from mercato.attribute.queries import filter_attribute_values, filter_attributes
 from mercato.core.permissions import Permission
+from mercato.graphql.attribute.mutations import bindables as mutation_bindables
 from mercato.graphql.core.connections import Connection, connection_from_queryset
 from mercato.graphql.core.dataloaders import Loader, batch_of, get_loader
 from mercato.graphql.core.ids import decode_id, decode_ids, to_global_id
@@ -275,6 +276,7 @@ def _enum(name: str, choices: Any) -> EnumType:
 
 
 bindables = [
+    *mutation_bindables,
     query,
     attribute,
     value,

@@ -1,0 +1,194 @@
+"""Helpers shared by the catalog services: unset fields, slugs, rich text, images."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.core.files import File
+from django.db import models
+from django.utils.text import slugify
+from PIL import Image, UnidentifiedImageError
+
+from mercato.core.errors import ErrorCollector
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+SLUG_MAX_LENGTH = 255
+
+T = TypeVar("T")
+
+
+class Unset(enum.Enum):
+    """Marks an input field the caller did not send (as opposed to sending null)."""
+
+    UNSET = "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
+def is_set(value: object) -> bool:
+    return value is not UNSET
+
+
+def normalise_slug(value: str) -> str:
+    return slugify(value, allow_unicode=True)[:SLUG_MAX_LENGTH]
+
+
+def unique_slug(
+    model: type[models.Model], name: str, *, exclude_pk: int | None = None
+) -> str:
+    """A slug made from ``name`` that no other row of ``model`` uses yet."""
+    base = normalise_slug(name)[: SLUG_MAX_LENGTH - 8] or model.__name__.lower()
+    taken = set(
+        model._default_manager.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, counter = base, 2
+    while slug in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def check_slug(
+    errors: ErrorCollector,
+    model: type[models.Model],
+    slug: str | None,
+    *,
+    exclude_pk: int | None = None,
+    field: str = "slug",
+    filters: dict[str, Any] | None = None,
+) -> None:
+    """Record an error when a given slug is empty, malformed or already used."""
+    if not slug:
+        errors.add(field, "REQUIRED", "The slug cannot be empty.")
+        return
+    if normalise_slug(slug) != slug:
+        errors.add(field, "INVALID", f"'{slug}' is not a valid slug.")
+        return
+    rows = model._default_manager.filter(slug=slug, **(filters or {}))
+    if rows.exclude(pk=exclude_pk).exists():
+        errors.add(field, "UNIQUE", f"The slug '{slug}' is already used.")
+
+
+def editorjs_plaintext(document: Any) -> str:
+    """The text inside an Editor.js document's blocks, tags removed."""
+    if not isinstance(document, dict):
+        return ""
+    parts: list[str] = []
+    for block in document.get("blocks") or []:
+        if isinstance(block, dict):
+            parts.extend(_strings(block.get("data")))
+    text = " ".join(part.strip() for part in parts if part.strip())
+    return _strip_tags(text)
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _strip_tags(text: str) -> str:
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "<":
+            depth += 1
+        elif char == ">" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return "".join(out)
+
+
+def check_image(
+    errors: ErrorCollector,
+    field: str,
+    upload: File[Any],
+    *,
+    invalid_code: str = "UNSUPPORTED_MIME_TYPE",
+) -> None:
+    """Record an error unless ``upload`` is an image Pillow can read, at most 10 MB."""
+    if (upload.size or 0) > MAX_IMAGE_BYTES:
+        errors.add(
+            field,
+            "FILE_SIZE_LIMIT_EXCEEDED",
+            f"The image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB.",
+        )
+        return
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ):
+        errors.add(field, invalid_code, "The file is not an image that can be read.")
+    finally:
+        upload.seek(0)
+
+
+def existing_ids(
+    model: type[models.Model], ids: Iterable[int], **filters: Any
+) -> set[int]:
+    wanted = set(ids)
+    if not wanted:
+        return set()
+    return set(
+        model._default_manager.filter(pk__in=wanted, **filters).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def check_ids_exist(
+    errors: ErrorCollector,
+    model: type[models.Model],
+    field: str,
+    ids: Iterable[int],
+    **filters: Any,
+) -> None:
+    wanted = list(ids)
+    missing = set(wanted) - existing_ids(model, wanted, **filters)
+    if missing:
+        errors.add(
+            field,
+            "NOT_FOUND",
+            f"{model.__name__} not found: {', '.join(map(str, sorted(missing)))}.",
+        )
+
+
+def check_no_duplicates(
+    errors: ErrorCollector, field: str, ids: Iterable[object]
+) -> None:
+    seen: set[object] = set()
+    for item in ids:
+        if item in seen:
+            errors.add(field, "DUPLICATED_INPUT_ITEM", "Items repeat in the input.")
+            return
+        seen.add(item)
+
+
+def deleted(instance: T, pk: int) -> T:
+    """Give a deleted instance its primary key back, so the API can still name it."""
+    instance.pk = pk  # type: ignore[attr-defined]
+    return instance
+
+
+def missing_name(value: object, *, creating: bool) -> bool:
+    """Whether a name is blank, or absent when creating (absent on update is fine)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return creating
