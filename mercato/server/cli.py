@@ -1,5 +1,5 @@
-"""The ``mercato`` command line: serve, worker, jobs, migrate, populatedb, db-url,
-manage."""
+"""The ``mercato`` command line: serve, worker, jobs, migrate, populatedb,
+createsuperuser, db-url, manage."""
 
 from __future__ import annotations
 
@@ -64,7 +64,80 @@ def cmd_populatedb(args: argparse.Namespace) -> int:
     except DemoDataError as exc:
         print(f"mercato populatedb: {exc}", file=sys.stderr)
         return 1
+    if args.createsuperuser:
+        _create_demo_superuser()
     return 0
+
+
+DEMO_SUPERUSER = ("admin@example.com", "admin")
+
+
+def _create_demo_superuser() -> None:
+    from mercato.account.services import create_superuser
+
+    email, password = DEMO_SUPERUSER
+    existing: list[object] = []
+    create_superuser(
+        email=email, password=password, validate=False, on_exists=existing.append
+    )
+    if existing:
+        print(f"Superuser {email} already exists; left unchanged.")
+        return
+    print(
+        f"WARNING: created the superuser {email} with the password '{password}'.\n"
+        "This account is for demos only: never keep it on a server that others "
+        "can reach.",
+        file=sys.stderr,
+    )
+
+
+def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate(verbosity=0)
+    from mercato.account.services import create_superuser
+    from mercato.core.errors import ValidationFailed
+
+    interactive = not args.no_input
+    if not interactive and not (args.email and args.password):
+        print(
+            "mercato createsuperuser: --no-input needs --email and --password",
+            file=sys.stderr,
+        )
+        return 2
+    email, password = args.email, args.password
+    while True:
+        if interactive:
+            email, password = _ask_credentials(email, password)
+        try:
+            user = create_superuser(
+                email=email or "",
+                password=password or "",
+                validate=not args.skip_validation,
+            )
+        except ValidationFailed as failed:
+            for error in failed.errors:
+                print(f"Error ({error.field}): {error.message}", file=sys.stderr)
+            if not interactive:
+                return 1
+            fields = {error.field for error in failed.errors}
+            email = None if "email" in fields else email
+            password = None if "password" in fields else password
+            continue
+        print(f"Superuser {user.email} created.")
+        return 0
+
+
+def _ask_credentials(email: str | None, password: str | None) -> tuple[str, str]:
+    import getpass
+
+    while not email:
+        email = input("Email: ").strip()
+    while not password:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            print("The passwords do not match.", file=sys.stderr)
+            password = None
+    return email, password
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -262,7 +335,29 @@ def build_parser() -> argparse.ArgumentParser:
     populate = sub.add_parser("populatedb", help="create a deterministic demo catalog")
     populate.add_argument("--products", type=int, default=100)
     populate.add_argument("--seed", type=int, default=0)
+    populate.add_argument(
+        "--createsuperuser",
+        action="store_true",
+        help="also create the superuser admin@example.com / admin (demos only)",
+    )
     populate.set_defaults(func=cmd_populatedb)
+
+    superuser = sub.add_parser(
+        "createsuperuser", help="create a staff user holding every permission"
+    )
+    superuser.add_argument("--email")
+    superuser.add_argument("--password")
+    superuser.add_argument(
+        "--no-input",
+        action="store_true",
+        help="ask nothing; --email and --password are then required",
+    )
+    superuser.add_argument(
+        "--skip-validation",
+        action="store_true",
+        help="accept a password Django's password validators refuse",
+    )
+    superuser.set_defaults(func=cmd_createsuperuser)
 
     db_url = sub.add_parser(
         "db-url",

@@ -1,0 +1,115 @@
+"""Reads of users, staff members and permission groups."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from mercato.account.models import PermissionGroup, User
+from mercato.core.permissions import Permission
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    """Filters of ``staffUsers`` and ``customers``; None means no condition."""
+
+    search: str | None = None
+    ids: Sequence[int] | None = None
+    is_active: bool | None = None
+    date_joined_gte: datetime.date | None = None
+    date_joined_lte: datetime.date | None = None
+    updated_at_gte: datetime.datetime | None = None
+    updated_at_lte: datetime.datetime | None = None
+    metadata: Sequence[tuple[str, str | None]] = field(default_factory=tuple)
+
+
+def _search_q(search: str) -> Q:
+    condition = Q()
+    for word in search.split():
+        condition &= (
+            Q(email__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    return condition
+
+
+def _user_filter_q(spec: UserFilter) -> Q:
+    condition = Q()
+    if spec.search:
+        condition &= _search_q(spec.search)
+    if spec.ids is not None:
+        condition &= Q(pk__in=spec.ids)
+    if spec.is_active is not None:
+        condition &= Q(is_active=spec.is_active)
+    if spec.date_joined_gte is not None:
+        condition &= Q(date_joined__date__gte=spec.date_joined_gte)
+    if spec.date_joined_lte is not None:
+        condition &= Q(date_joined__date__lte=spec.date_joined_lte)
+    if spec.updated_at_gte is not None:
+        condition &= Q(updated_at__gte=spec.updated_at_gte)
+    if spec.updated_at_lte is not None:
+        condition &= Q(updated_at__lte=spec.updated_at_lte)
+    for key, value in spec.metadata:
+        condition &= (
+            Q(metadata__has_key=key)
+            if value is None
+            else Q(metadata__contains={key: value})
+        )
+    return condition
+
+
+def list_staff(spec: UserFilter) -> QuerySet[User]:
+    return User.objects.filter(Q(is_staff=True) & _user_filter_q(spec))
+
+
+def list_customers(spec: UserFilter) -> QuerySet[User]:
+    return User.objects.filter(Q(is_staff=False) & _user_filter_q(spec))
+
+
+def find_user(
+    *,
+    pk: int | None = None,
+    email: str | None = None,
+    external_reference: str | None = None,
+) -> User | None:
+    """The user with the given ID, email or external reference (one is given)."""
+    users = User.objects.all()
+    if pk is not None:
+        return users.filter(pk=pk).first()
+    if email is not None:
+        return users.filter(email=email.strip().lower()).first()
+    return users.filter(external_reference=external_reference).first()
+
+
+def list_permission_groups(
+    *, search: str | None = None, ids: Sequence[int] | None = None
+) -> QuerySet[PermissionGroup]:
+    groups = PermissionGroup.objects.all()
+    if search:
+        groups = groups.filter(name__icontains=search.strip())
+    if ids is not None:
+        groups = groups.filter(pk__in=ids)
+    return groups
+
+
+def is_restricted_to_channels(user: User, groups: Sequence[PermissionGroup]) -> bool:
+    """A user is limited to some channels when every group of theirs is limited."""
+    if user.is_superuser:
+        return False
+    return all(group.restricted_access_to_channels for group in groups)
+
+
+def permissions_from_groups(
+    user: User, groups: Sequence[PermissionGroup]
+) -> frozenset[Permission]:
+    """What ``permissions_of`` answers, from groups already loaded."""
+    if not user.is_active or not user.is_staff:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Permission)
+    codes = {code for group in groups for code in group.permissions}
+    return frozenset(Permission(c) for c in codes if c in Permission.__members__)
