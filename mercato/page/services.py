@@ -215,9 +215,7 @@ def update_page_type(
 ) -> PageType:
     """Change a page type and which attributes it has; locks the page type row."""
     with transaction.atomic():
-        page_type = PageType.objects.select_for_update().filter(pk=page_type_id).first()
-        if page_type is None:
-            raise ValidationFailed.one("id", NOT_FOUND, "Page type not found.")
+        page_type = _lock_page_type(page_type_id, "id")
         assigned = set(
             AttributePage.objects.filter(page_type=page_type).values_list(
                 "attribute_id", flat=True
@@ -240,12 +238,50 @@ def update_page_type(
     return page_type
 
 
+def _lock_page_type(page_type_id: int, field: str) -> PageType:
+    page_type = PageType.objects.select_for_update().filter(pk=page_type_id).first()
+    if page_type is None:
+        raise ValidationFailed.one(field, NOT_FOUND, "Page type not found.")
+    return page_type
+
+
+def assign_page_attributes(
+    *, actor: Actor, page_type_id: int, attribute_ids: Sequence[int]
+) -> PageType:
+    """Append page attributes to a page type; locks the page type row."""
+    with transaction.atomic():
+        page_type = _lock_page_type(page_type_id, "pageTypeId")
+        assigned = set(
+            AttributePage.objects.filter(page_type=page_type).values_list(
+                "attribute_id", flat=True
+            )
+        )
+        errors = ErrorCollector()
+        _check_attributes(errors, "attributeIds", attribute_ids, assigned=assigned)
+        errors.raise_if_any()
+        _assign(page_type, attribute_ids)
+    return page_type
+
+
+def unassign_page_attributes(
+    *, actor: Actor, page_type_id: int, attribute_ids: Sequence[int]
+) -> PageType:
+    """Take attributes off a page type (unassigned ones are ignored)."""
+    with transaction.atomic():
+        page_type = _lock_page_type(page_type_id, "pageTypeId")
+        errors = ErrorCollector()
+        _check_attributes(errors, "attributeIds", attribute_ids)
+        errors.raise_if_any()
+        AttributePage.objects.filter(
+            page_type=page_type, attribute_id__in=attribute_ids
+        ).delete()
+    return page_type
+
+
 def delete_page_type(*, actor: Actor, page_type_id: int) -> PageType:
     """Delete a page type and every page of that type."""
     with transaction.atomic():
-        page_type = PageType.objects.select_for_update().filter(pk=page_type_id).first()
-        if page_type is None:
-            raise ValidationFailed.one("id", NOT_FOUND, "Page type not found.")
+        page_type = _lock_page_type(page_type_id, "id")
         pk = page_type.pk
         page_type.delete()
         page_type.pk = pk

@@ -137,6 +137,34 @@ def resolve_page_type_delete(
     return {"page_type": page_type}
 
 
+@mutations.field("pageAttributeAssign")
+@require_any(Permission.MANAGE_PAGE_TYPES_AND_ATTRIBUTES)
+@mutation("page_errors")
+def resolve_page_attribute_assign(
+    _: None, info: GraphQLResolveInfo, attribute_ids: list[str], page_type_id: str
+) -> dict[str, Any]:
+    page_type = services.assign_page_attributes(
+        actor=actor_of(info),
+        page_type_id=decode_id(page_type_id, "PageType"),
+        attribute_ids=decode_ids(attribute_ids, "Attribute"),
+    )
+    return {"page_type": page_type}
+
+
+@mutations.field("pageAttributeUnassign")
+@require_any(Permission.MANAGE_PAGE_TYPES_AND_ATTRIBUTES)
+@mutation("page_errors")
+def resolve_page_attribute_unassign(
+    _: None, info: GraphQLResolveInfo, attribute_ids: list[str], page_type_id: str
+) -> dict[str, Any]:
+    page_type = services.unassign_page_attributes(
+        actor=actor_of(info),
+        page_type_id=decode_id(page_type_id, "PageType"),
+        attribute_ids=decode_ids(attribute_ids, "Attribute"),
+    )
+    return {"page_type": page_type}
+
+
 mutations.set_field(
     "pageTranslate",
     translate_resolver(Translatable(Page, PageTranslation, "page"), "Page", "page"),

@@ -346,3 +346,50 @@ def test_page_type_mutations_need_permission(staff_gql: Any, gql: Any) -> None:
         pages_only = staff_gql(query, variables, permissions=PAGES)
         assert isinstance(pages_only.errors[0].original_error, PermissionDenied)
     assert PageType.objects.get().name == "Kept"
+
+
+ASSIGN = """
+mutation($type: ID!, $ids: [ID!]!) {
+  pageAttributeAssign(pageTypeId: $type, attributeIds: $ids) {
+    pageType { attributes { slug } } errors { field code }
+  }
+}
+"""
+UNASSIGN = """
+mutation($type: ID!, $ids: [ID!]!) {
+  pageAttributeUnassign(pageTypeId: $type, attributeIds: $ids) {
+    pageType { attributes { slug } } errors { field code }
+  }
+}
+"""
+
+
+def test_assign_and_unassign_page_attributes(staff_gql: Any, gql: Any) -> None:
+    page_type = PageTypeFactory()
+    first, _ = page_attribute(page_type, "first", [])
+    second = Attribute.objects.create(slug="second", name="Second", type="PAGE_TYPE")
+    variables = {"type": gid(page_type), "ids": [gid(second)]}
+    assert_denied(staff_gql, gql, ASSIGN, variables)
+    assert_denied(staff_gql, gql, UNASSIGN, variables)
+    assigned = staff_gql(ASSIGN, variables, permissions=TYPES)
+    assert assigned.data["pageAttributeAssign"] == {
+        "pageType": {"attributes": [{"slug": "first"}, {"slug": "second"}]},
+        "errors": [],
+    }
+    twice = staff_gql(ASSIGN, variables, permissions=TYPES)
+    assert codes(twice.data["pageAttributeAssign"]) == [
+        ("attributeIds", "ATTRIBUTE_ALREADY_ASSIGNED")
+    ]
+    unassigned = staff_gql(
+        UNASSIGN, {"type": gid(page_type), "ids": [gid(first)]}, permissions=TYPES
+    )
+    assert unassigned.data["pageAttributeUnassign"] == {
+        "pageType": {"attributes": [{"slug": "second"}]},
+        "errors": [],
+    }
+    missing = staff_gql(
+        UNASSIGN,
+        {"type": to_global_id("PageType", 99999), "ids": [gid(first)]},
+        permissions=TYPES,
+    )
+    assert codes(missing.data["pageAttributeUnassign"]) == [("pageTypeId", "NOT_FOUND")]
