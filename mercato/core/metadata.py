@@ -9,6 +9,7 @@ from django.db import transaction
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.models import ModelWithMetadata
 from mercato.core.permissions import Actor
+from mercato.core.slugs import has_nul
 
 NOT_FOUND = "NOT_FOUND"
 REQUIRED = "REQUIRED"
@@ -38,6 +39,8 @@ def update_metadata(
     errors = ErrorCollector()
     if any(not key.strip() for key, _ in items):
         errors.add("input", REQUIRED, "Metadata keys cannot be empty.")
+    if has_nul(dict(items)):
+        errors.add("input", INVALID, "Metadata cannot contain NUL characters.")
     errors.raise_if_any()
     with transaction.atomic():
         instance = _lock(model, pk)
@@ -58,6 +61,8 @@ def delete_metadata(
     private: bool = False,
 ) -> ModelWithMetadata:
     """Remove the given keys (missing ones are ignored); locks the object row."""
+    if has_nul(list(keys)):
+        raise ValidationFailed.one("keys", INVALID, "Keys cannot contain NUL.")
     with transaction.atomic():
         instance = _lock(model, pk)
         name = _field(private)

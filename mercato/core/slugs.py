@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.text import slugify
 
@@ -29,10 +31,24 @@ def check_length(
     """
     for api_name, value in values.items():
         limit = max_length_of(model, _snake(api_name))
-        if value is not None and limit is not None and len(value) > limit:
+        if has_nul(value):
+            errors.add(api_name, INVALID, "Text cannot contain NUL characters.")
+        elif value is not None and limit is not None and len(value) > limit:
             errors.add(
                 api_name, INVALID, f"Ensure this value has at most {limit} characters."
             )
+
+
+def has_nul(value: Any) -> bool:
+    """Whether text (or any string inside a JSON value) holds a NUL character,
+    which PostgreSQL cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(item) for item in value)
+    return False
 
 
 def _snake(name: str) -> str:

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.models import TranslationModel
 from mercato.core.permissions import Actor
-from mercato.core.slugs import is_valid_slug
+from mercato.core.slugs import has_nul, is_valid_slug
 
 INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
@@ -39,7 +39,9 @@ def _check(
     for name, value in values.items():
         field = target.translation._meta.get_field(name)
         limit = getattr(field, "max_length", None)
-        if isinstance(value, str) and limit is not None and len(value) > limit:
+        if has_nul(value):
+            errors.add(_api_name(name), INVALID, "Text cannot contain NUL characters.")
+        elif isinstance(value, str) and limit is not None and len(value) > limit:
             errors.add(
                 _api_name(name),
                 INVALID,

@@ -14,7 +14,7 @@ from mercato.account.addresses import validate_address
 from mercato.account.models import Address
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
-from mercato.core.slugs import check_length, check_slug, unique_slug
+from mercato.core.slugs import check_length, check_slug, has_nul, unique_slug
 from mercato.inventory.models import Stock, Warehouse
 from mercato.product.models import ProductVariant
 
@@ -50,6 +50,8 @@ def lock_warehouse(
         raise ValidationFailed.one(
             "id", REQUIRED, "Give either the ID or the external reference."
         )
+    if has_nul(external_reference):
+        raise ValidationFailed.one("externalReference", NOT_FOUND, "Not found.")
     lookup: dict[str, Any] = (
         {"pk": warehouse_id}
         if warehouse_id is not None
@@ -95,7 +97,9 @@ def _check_warehouse(
         if taken.exists():
             errors.add("externalReference", UNIQUE, "External reference is taken.")
     address = None
-    if changes.address is not None:
+    if has_nul(changes.address):
+        errors.add("address", INVALID, "Text cannot contain NUL characters.")
+    elif changes.address is not None:
         try:
             address = validate_address(changes.address)
         except ValidationFailed as failed:
@@ -176,6 +180,8 @@ def lock_variant(*, variant_id: int | None, sku: str | None) -> ProductVariant:
         raise ValidationFailed.one(
             "variantId", REQUIRED, "Give either the variant ID or its SKU."
         )
+    if has_nul(sku):
+        raise ValidationFailed.one("sku", NOT_FOUND, "Product variant not found.")
     lookup = {"pk": variant_id} if variant_id is not None else {"sku": sku}
     variant = ProductVariant.objects.select_for_update().filter(**lookup).first()
     if variant is None:

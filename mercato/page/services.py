@@ -14,7 +14,7 @@ from django.utils import timezone
 from mercato.attribute.models import Attribute, AttributePage, AttributeType
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
-from mercato.core.slugs import check_length, check_slug, unique_slug
+from mercato.core.slugs import check_length, check_slug, has_nul, unique_slug
 from mercato.page.models import Page, PageType
 
 INVALID = "INVALID"
@@ -51,6 +51,8 @@ def _check_page(
         check_slug(errors, Page, changes.slug, exclude_pk=exclude_pk)
     if changes.content is not None and not isinstance(changes.content, dict):
         errors.add("content", INVALID, "The content must be an Editor.js document.")
+    elif has_nul(changes.content):
+        errors.add("content", INVALID, "Text cannot contain NUL characters.")
 
 
 def _apply(page: Page, changes: PageChanges) -> None:

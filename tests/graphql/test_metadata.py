@@ -166,3 +166,17 @@ def test_permission_table_covers_every_type_with_metadata() -> None:
     assert {"Product", "Channel", "Warehouse", "Page", "MenuItem"} <= set(
         METADATA_TYPES
     )
+
+
+def test_nul_characters_are_invalid_input(staff_gql: Any) -> None:
+    product = ProductFactory()
+    result = staff_gql(
+        UPDATE, {"id": gid(product), "input": [{"key": "k", "value": "a\x00b"}]}
+    )
+    assert result.data["updateMetadata"]["errors"] == [
+        {"field": "input", "code": "INVALID"}
+    ]
+    deleted = staff_gql(DELETE, {"id": gid(product), "keys": ["\x00"]})
+    assert deleted.data["deleteMetadata"]["errors"] == [
+        {"field": "keys", "code": "INVALID"}
+    ]

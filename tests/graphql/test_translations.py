@@ -182,3 +182,19 @@ def test_translate_other_types(
     }
     row = model.objects.get()
     assert row.language_code == "pt-br"
+
+
+def test_nul_characters_are_invalid_input(staff_gql: Any) -> None:
+    product = build_catalog(1).products[0]
+    doc = orjson.dumps({"blocks": [{"data": {"text": "a\x00"}}]}).decode()
+    result = staff_gql(
+        PRODUCT,
+        {"id": gid(product), "input": {"name": "a\x00", "description": doc}},
+        permissions=TRANSLATE,
+    )
+    assert result.errors is None
+    assert result.data["productTranslate"]["errors"] == [
+        {"field": "name", "code": "INVALID"},
+        {"field": "description", "code": "INVALID"},
+    ]
+    assert not ProductTranslation.objects.exists()

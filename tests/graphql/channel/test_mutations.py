@@ -265,3 +265,13 @@ def test_delete_channel_target_must_share_currency(staff_gql: Any) -> None:
         {"field": "channelId", "code": "CHANNELS_CURRENCY_MUST_BE_THE_SAME"}
     ]
     assert Channel.objects.count() == 2
+
+
+def test_nul_characters_are_invalid_input(staff_gql: Any) -> None:
+    result = staff_gql(
+        CREATE, {"input": new_channel(name="Po\x00land")}, permissions=MANAGE
+    )
+    assert result.errors is None
+    errors = result.data["channelCreate"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("name", "INVALID")]
+    assert not Channel.objects.exists()

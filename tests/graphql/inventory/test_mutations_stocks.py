@@ -172,3 +172,11 @@ def test_stock_mutations_need_manage_products(staff_gql: Any, gql: Any) -> None:
         code = anonymous["errors"][0]["extensions"]["exception"]["code"]
         assert code == "PermissionDenied"
     assert quantities(variant) == {warehouse.slug: 3}
+
+
+def test_nul_in_sku_is_not_found(staff_gql: Any) -> None:
+    result = staff_gql(UPDATE, {"sku": "SKU\x00", "stocks": []})
+    assert result.errors is None
+    assert result.data["productVariantStocksUpdate"]["errors"] == [
+        {"field": "sku", "code": "NOT_FOUND", "index": None}
+    ]

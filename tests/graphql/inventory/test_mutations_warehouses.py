@@ -184,3 +184,20 @@ def test_delete_warehouse_with_stock_and_address(staff_gql: Any) -> None:
     assert not Warehouse.objects.exists()
     assert not Stock.objects.exists()
     assert not Address.objects.exists()
+
+
+def test_nul_characters_are_invalid_input(staff_gql: Any) -> None:
+    variables = {
+        "input": {"name": "Depot\x00", "address": {**ADDRESS, "city": "S\x00F"}}
+    }
+    result = staff_gql(CREATE, variables)
+    assert result.errors is None
+    assert sorted(codes_of(result.data["createWarehouse"])) == [
+        ("address", "INVALID"),
+        ("name", "INVALID"),
+    ]
+    assert not Warehouse.objects.exists()
+
+
+def codes_of(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(e["field"], e["code"]) for e in payload["errors"]]

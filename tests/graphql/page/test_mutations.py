@@ -393,3 +393,18 @@ def test_assign_and_unassign_page_attributes(staff_gql: Any, gql: Any) -> None:
         permissions=TYPES,
     )
     assert codes(missing.data["pageAttributeUnassign"]) == [("pageTypeId", "NOT_FOUND")]
+
+
+def test_nul_characters_are_invalid_input(staff_gql: Any) -> None:
+    page = PageFactory()
+    content = orjson.dumps(editorjs("a\x00b")).decode()
+    result = staff_gql(
+        UPDATE,
+        {"id": gid(page), "input": {"title": "\x00", "content": content}},
+        permissions=PAGES,
+    )
+    assert result.errors is None
+    assert codes(result.data["pageUpdate"]) == [
+        ("title", "INVALID"),
+        ("content", "INVALID"),
+    ]
