@@ -39,7 +39,10 @@ FLAGS = (
 
 
 class _Unset:
-    """Marks an input field the caller did not send."""
+    """Marks an input field the caller did not send; false, like a missing value."""
+
+    def __bool__(self) -> bool:
+        return False
 
 
 UNSET: Any = _Unset()
@@ -162,7 +165,11 @@ def _validate(
     input_type = (
         instance.input_type
         if instance is not None
-        else (data.input_type or AttributeInputType.DROPDOWN)
+        else (
+            data.input_type
+            if isinstance(data.input_type, str)
+            else AttributeInputType.DROPDOWN
+        )
     )
     if (
         instance is None

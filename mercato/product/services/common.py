@@ -24,6 +24,9 @@ class Unset(enum.Enum):
 
     UNSET = "UNSET"
 
+    def __bool__(self) -> bool:
+        return False
+
 
 UNSET = Unset.UNSET
 

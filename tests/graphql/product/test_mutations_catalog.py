@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 
 from mercato.attribute.models import Attribute, AttributeProduct, AttributeVariant
@@ -65,7 +66,9 @@ def test_category_create_under_a_parent(staff_gql: Any) -> None:
                 "input": {
                     "name": "Rain Coats",
                     "seo": {"title": "Coats"},
-                    "description": '{"blocks": [{"type": "paragraph", "data": {"text": "Dry"}}]}',
+                    "description": orjson.dumps(
+                        {"blocks": [{"type": "paragraph", "data": {"text": "Dry"}}]}
+                    ).decode(),
                 },
                 "parent": gid(parent),
             },
@@ -121,7 +124,8 @@ def test_category_update_delete_and_bulk_delete(staff_gql: Any) -> None:
     other = CategoryFactory()
     update = data_of(
         staff_gql(
-            """mutation($id: ID!) { categoryUpdate(id: $id, input: {name: "New", slug: "new"}) {
+            """mutation($id: ID!) { categoryUpdate(id: $id, input: {name: "New", slug:
+                "new"}) {
                 category { name slug } errors { field code } } }""",
             {"id": gid(category)},
         ),
@@ -241,7 +245,8 @@ def test_collection_update_products_and_delete(staff_gql: Any) -> None:
     first, second = ProductFactory(), ProductFactory()
     add = data_of(
         staff_gql(
-            """mutation($c: ID!, $p: [ID!]!) { collectionAddProducts(collectionId: $c, products: $p) {
+            """mutation($c: ID!, $p: [ID!]!) { collectionAddProducts(collectionId: $c,
+                products: $p) {
                 collection { slug } errors { field code } } }""",
             {"c": gid(collection), "p": [gid(first), gid(second)]},
         ),
@@ -255,7 +260,8 @@ def test_collection_update_products_and_delete(staff_gql: Any) -> None:
     ) == [first.pk, second.pk]
     missing = data_of(
         staff_gql(
-            """mutation($c: ID!, $p: [ID!]!) { collectionAddProducts(collectionId: $c, products: $p) {
+            """mutation($c: ID!, $p: [ID!]!) { collectionAddProducts(collectionId: $c,
+                products: $p) {
                 errors { field code } } }""",
             {"c": gid(collection), "p": [to_global_id("Product", 999999)]},
         ),
@@ -264,7 +270,8 @@ def test_collection_update_products_and_delete(staff_gql: Any) -> None:
     assert missing == {"errors": [{"field": "products", "code": "NOT_FOUND"}]}
     remove = data_of(
         staff_gql(
-            """mutation($c: ID!, $p: [ID!]!) { collectionRemoveProducts(collectionId: $c, products: $p) {
+            """mutation($c: ID!, $p: [ID!]!) { collectionRemoveProducts(collectionId:
+                $c, products: $p) {
                 errors { code } } }""",
             {"c": gid(collection), "p": [gid(first)]},
         ),
@@ -274,7 +281,8 @@ def test_collection_update_products_and_delete(staff_gql: Any) -> None:
     assert list(collection.products.values_list("pk", flat=True)) == [second.pk]
     update = data_of(
         staff_gql(
-            """mutation($id: ID!) { collectionUpdate(id: $id, input: {name: "D", seo: {description: "d"}}) {
+            """mutation($id: ID!) { collectionUpdate(id: $id, input: {name: "D", seo:
+                {description: "d"}}) {
                 collection { name seoDescription } errors { code } } }""",
             {"id": gid(collection)},
         ),
@@ -283,7 +291,8 @@ def test_collection_update_products_and_delete(staff_gql: Any) -> None:
     assert update == {"collection": {"name": "D", "seoDescription": "d"}, "errors": []}
     delete = data_of(
         staff_gql(
-            "mutation($id: ID!) { collectionDelete(id: $id) { collection { id } errors { code } } }",
+            "mutation($id: ID!) { collectionDelete(id: $id) { collection { id } "
+            "errors { code } } }",
             {"id": gid(collection)},
         ),
         "collectionDelete",
@@ -301,7 +310,8 @@ def test_collection_bulk_delete(staff_gql: Any) -> None:
     collections = [Collection.objects.create(name=n, slug=n) for n in ("a", "b", "c")]
     result = data_of(
         staff_gql(
-            "mutation($ids: [ID!]!) { collectionBulkDelete(ids: $ids) { count errors { code } } }",
+            "mutation($ids: [ID!]!) { collectionBulkDelete(ids: $ids) { count errors "
+            "{ code } } }",
             {"ids": [gid(c) for c in collections[:2]]},
         ),
         "collectionBulkDelete",
@@ -464,8 +474,10 @@ def test_product_type_update_replaces_attributes_and_delete(staff_gql: Any) -> N
     ProductFactory(product_type=product_type)
     result = data_of(
         staff_gql(
-            """mutation($id: ID!, $attrs: [ID!]) { productTypeUpdate(id: $id, input: {productAttributes: $attrs, name: "Renamed"}) {
-                productType { name productAttributes { slug } } errors { field code } } }""",
+            """mutation($id: ID!, $attrs: [ID!]) { productTypeUpdate(id: $id, input:
+                {productAttributes: $attrs, name: "Renamed"}) {
+                productType { name productAttributes { slug } } errors { field code }
+                    } }""",
             {"id": gid(product_type), "attrs": [gid(size)]},
             permissions=TYPES,
         ),
@@ -477,7 +489,8 @@ def test_product_type_update_replaces_attributes_and_delete(staff_gql: Any) -> N
     }
     deleted = data_of(
         staff_gql(
-            "mutation($id: ID!) { productTypeDelete(id: $id) { productType { id } errors { code } } }",
+            "mutation($id: ID!) { productTypeDelete(id: $id) { productType { id } "
+            "errors { code } } }",
             {"id": gid(product_type)},
             permissions=TYPES,
         ),
