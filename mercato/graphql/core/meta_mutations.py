@@ -67,8 +67,9 @@ object_with_metadata = InterfaceType("ObjectWithMetadata")
 
 
 @object_with_metadata.type_resolver
-def resolve_object_with_metadata_type(obj: Any, *_: Any) -> str | None:
-    return _TYPE_OF_MODEL.get(type(obj))
+def resolve_object_with_metadata_type(obj: Any, *_: Any) -> str:
+    """The GraphQL type of a model instance: its model's name unless mapped."""
+    return _TYPE_OF_MODEL.get(type(obj), type(obj).__name__)
 
 
 def _target(info: GraphQLResolveInfo, global_id: str) -> tuple[MetadataTarget, int]:
