@@ -9,7 +9,8 @@ the API layer turns them into global IDs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +24,10 @@ from django.db.models import Model
 from mercato.account.addresses import validate_address
 from mercato.account.auth import permissions_of
 from mercato.account.models import Address, PermissionGroup, RefreshToken, User
+from mercato.account.queries import is_restricted_to_channels
 from mercato.channel.models import Channel
-from mercato.core.errors import ErrorCollector, ValidationFailed
-from mercato.core.permissions import Actor
+from mercato.core.errors import ErrorCollector, FieldError, ValidationFailed
+from mercato.core.permissions import Actor, Permission
 
 INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
@@ -35,6 +37,8 @@ DUPLICATED_INPUT_ITEM = "DUPLICATED_INPUT_ITEM"
 OUT_OF_SCOPE_PERMISSION = "OUT_OF_SCOPE_PERMISSION"
 OUT_OF_SCOPE_GROUP = "OUT_OF_SCOPE_GROUP"
 OUT_OF_SCOPE_USER = "OUT_OF_SCOPE_USER"
+OUT_OF_SCOPE_CHANNEL = "OUT_OF_SCOPE_CHANNEL"
+LEFT_NOT_MANAGEABLE_PERMISSION = "LEFT_NOT_MANAGEABLE_PERMISSION"
 
 
 class ObjectsNotFound(Exception):
@@ -115,6 +119,77 @@ def _out_of_scope_users(actor: Actor, users: Iterable[User]) -> list[int]:
     return sorted(u.pk for u in users if not permissions_of(u) <= actor.permissions)
 
 
+def _manageable_permissions() -> set[str]:
+    """Permissions some active staff member holding MANAGE_STAFF also holds: the
+    ones somebody can still grant and revoke."""
+    superusers = User.objects.filter(is_superuser=True, is_active=True, is_staff=True)
+    if superusers.exists():
+        return {p.value for p in Permission}
+    held: dict[int, set[str]] = {}
+    links = PermissionGroup.users.through.objects.filter(
+        user__is_active=True, user__is_staff=True
+    ).values_list("user_id", "permissiongroup__permissions")
+    for user_id, codes in links:
+        held.setdefault(user_id, set()).update(codes)
+    managers = [codes for codes in held.values() if Permission.MANAGE_STAFF in codes]
+    return set().union(*managers)
+
+
+@contextmanager
+def _keeping_permissions_manageable(field: str | None) -> Iterator[None]:
+    """Fail the write in the block (the caller's transaction rolls it back) when it
+    leaves a permission that no staff manager holds any more."""
+    before = _manageable_permissions()
+    yield
+    lost = sorted(before - _manageable_permissions())
+    if lost:
+        message = "The change leaves permissions that no staff manager holds."
+        extra = {"permissions": lost}
+        raise ValidationFailed(
+            [FieldError(field, LEFT_NOT_MANAGEABLE_PERMISSION, message, extra)]
+        )
+
+
+def _channel_scope(actor: Actor) -> set[int] | None:
+    """The channels the acting user reaches; None when they reach every channel
+    (or the actor is not a user)."""
+    user = _acting_user(actor)
+    if user is None:
+        return None
+    groups = list(
+        PermissionGroup.objects.filter(users=user).prefetch_related("channels")
+    )
+    if not is_restricted_to_channels(user, groups):
+        return None
+    return {channel.pk for group in groups for channel in group.channels.all()}
+
+
+def _check_channel_scope(
+    errors: ErrorCollector, actor: Actor, changes: GroupChanges, restricted: bool
+) -> None:
+    scope = _channel_scope(actor)
+    if scope is None:
+        return
+    if not restricted:
+        errors.add(
+            "restrictedAccessToChannels",
+            OUT_OF_SCOPE_CHANNEL,
+            "You can't give access to every channel: yours is limited.",
+        )
+    for field, ids in (
+        ("addChannels", changes.add_channel_ids),
+        ("removeChannels", changes.remove_channel_ids),
+    ):
+        outside = sorted(set(ids) - scope)
+        if outside:
+            errors.add(
+                field,
+                OUT_OF_SCOPE_CHANNEL,
+                "You can't manage channels you have no access to.",
+                channels=outside,
+            )
+
+
 # ---------------------------------------------------------------- groups
 
 
@@ -184,8 +259,9 @@ class GroupChanges:
 
 
 def _validate_group_changes(
-    actor: Actor, changes: GroupChanges, group_pk: int | None
-) -> tuple[dict[int, User], dict[int, User], dict[int, Channel], dict[int, Channel]]:
+    actor: Actor, changes: GroupChanges, group: PermissionGroup | None
+) -> None:
+    group_pk = group.pk if group is not None else None
     add_users = _fetch(User, "User", changes.add_user_ids)
     remove_users = _fetch(User, "User", changes.remove_user_ids)
     add_channels = _fetch(Channel, "Channel", changes.add_channel_ids)
@@ -218,8 +294,17 @@ def _validate_group_changes(
         errors, actor, "removePermissions", changes.remove_permissions
     )
     _check_group_users(errors, actor, add_users, remove_users)
+    restricted = changes.restricted_access_to_channels
+    if restricted is None and group is not None:
+        restricted = group.restricted_access_to_channels
+    touches_channels = (
+        group is None
+        or bool(add_channels or remove_channels)
+        or changes.restricted_access_to_channels is not None
+    )
+    if touches_channels:
+        _check_channel_scope(errors, actor, changes, bool(restricted))
     errors.raise_if_any()
-    return add_users, remove_users, add_channels, remove_channels
 
 
 def _apply_group_changes(group: PermissionGroup, changes: GroupChanges) -> None:
@@ -263,13 +348,16 @@ def update_permission_group(
 ) -> PermissionGroup:
     """Change a group's name, permissions, members and channels.
 
-    Locks the group. The actor may change only permissions they hold and members
-    whose permissions they hold.
+    Locks the group. The actor may change only permissions they hold, members whose
+    permissions they hold and channels they reach; no change may leave a permission
+    that no staff manager holds.
     """
     with transaction.atomic():
         group = lock_permission_group(group_id)
-        _validate_group_changes(actor, changes, group.pk)
-        _apply_group_changes(group, changes)
+        _validate_group_changes(actor, changes, group)
+        field = "removePermissions" if changes.remove_permissions else "removeUsers"
+        with _keeping_permissions_manageable(field):
+            _apply_group_changes(group, changes)
         return group
 
 
@@ -281,7 +369,8 @@ def delete_permission_group(*, actor: Actor, group_id: int) -> PermissionGroup:
         _check_permission_scope(errors, actor, "id", group.permissions)
         errors.raise_if_any()
         pk = group.pk
-        group.delete()
+        with _keeping_permissions_manageable("id"):
+            group.delete()
         group.pk = pk
         return group
 
@@ -438,20 +527,29 @@ def update_staff_member(
         errors.raise_if_any()
         user.email = email
         _set_plain_fields(user, changes)
-        if changes.is_active is not None:
-            if user.is_active and not changes.is_active:
-                _revoke_tokens(user)
-            user.is_active = changes.is_active
-        user.save()
-        for group in add_groups.values():
-            group.users.add(user)
-        for group in remove_groups.values():
-            group.users.remove(user)
+        field = "removeGroups" if changes.is_active is not False else "isActive"
+        with _keeping_permissions_manageable(field):
+            _set_active(user, changes.is_active)
+            user.save()
+            for group in add_groups.values():
+                group.users.add(user)
+            for group in remove_groups.values():
+                group.users.remove(user)
         return user
 
 
+def _set_active(user: User, is_active: bool | None) -> None:
+    """Deactivating a user invalidates every token issued to them."""
+    if is_active is None:
+        return
+    if user.is_active and not is_active:
+        _revoke_tokens(user)
+    user.is_active = is_active
+
+
 def delete_staff_member(*, actor: Actor, user_id: int) -> User:
-    """Delete a staff member; never oneself nor a superuser. Locks the user."""
+    """Delete a staff member; never oneself, a superuser or the last holder of a
+    permission among staff managers. Locks the user."""
     with transaction.atomic():
         user = _lock_user(user_id)
         errors = ErrorCollector()
@@ -470,7 +568,8 @@ def delete_staff_member(*, actor: Actor, user_id: int) -> User:
         else:
             _check_staff_target(errors, actor, user)
         errors.raise_if_any()
-        return _delete_user(user)
+        with _keeping_permissions_manageable("id"):
+            return _delete_user(user)
 
 
 def _delete_user(user: User) -> User:
@@ -571,11 +670,9 @@ def update_customer(*, actor: Actor, user_id: int, changes: UserChanges) -> User
         addresses = _validated_addresses(changes)
         user.email = email
         _set_plain_fields(user, changes)
-        if changes.is_active is not None:
-            if user.is_active and not changes.is_active:
-                _revoke_tokens(user)
-            user.is_active = changes.is_active
-        user.save()
+        with _keeping_permissions_manageable("isActive"):
+            _set_active(user, changes.is_active)
+            user.save()
         _save_default_addresses(user, addresses)
         return user
 

@@ -177,6 +177,35 @@ def resolve_user_channels(root: User, info: GraphQLResolveInfo) -> list[Channel]
     return sorted(found.values(), key=lambda c: c.slug)
 
 
+def _all_groups(info: GraphQLResolveInfo) -> list[PermissionGroup]:
+    cache: dict[str, Any] = info.context.cache
+    if "all_permission_groups" not in cache:
+        groups = list(PermissionGroup.objects.order_by("name", "pk"))
+        cache["all_permission_groups"] = attach_batch(groups)
+    return cache["all_permission_groups"]  # type: ignore[no-any-return]
+
+
+@user_type.field("editableGroups")
+def resolve_editable_groups(
+    root: User, info: GraphQLResolveInfo
+) -> list[PermissionGroup]:
+    """Groups whose permissions the user holds, limited to channels they reach."""
+    held = {p.value for p in permissions_from_groups(root, _groups_of(root, info))}
+    if not root.is_staff or not root.is_active:
+        return []
+    candidates = [g for g in _all_groups(info) if set(g.permissions) <= held]
+    if not is_restricted_to_channels(root, _groups_of(root, info)):
+        return candidates
+    reach = {channel.pk for channel in resolve_user_channels(root, info)}
+    loader = get_loader(info.context, ChannelsByGroupLoader)
+    return [
+        group
+        for group in candidates
+        if group.restricted_access_to_channels
+        and {c.pk for c in loader.load_for(group, lambda g: g.pk) or []} <= reach
+    ]
+
+
 # ---------------------------------------------------------------- queries
 
 _USER_SORT_FIELDS = {

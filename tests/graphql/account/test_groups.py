@@ -163,6 +163,7 @@ def test_update_adds_and_removes(staff_gql: Any) -> None:
     )
     group.users.add(ann)
     group.channels.add(web)
+    make_user("root@example.com", is_staff=True, is_superuser=True)
     result = staff_gql(
         UPDATE,
         {
@@ -358,3 +359,70 @@ def test_user_channel_access(gql: Any, staff_gql: Any) -> None:
     me = gql(query, **bearer(token))["data"]["me"]
     assert me["restrictedAccessToChannels"] is False
     assert me["accessibleChannels"] == [{"slug": "pos"}, {"slug": "web"}]
+
+
+def test_cannot_leave_a_permission_unmanageable(staff_gql: Any) -> None:
+    manager = make_user("manager@example.com", is_staff=True)
+    group = PermissionGroup.objects.create(
+        name="Managers", permissions=["MANAGE_STAFF", "MANAGE_USERS"]
+    )
+    group.users.add(manager)
+    both = (Permission.MANAGE_STAFF, Permission.MANAGE_USERS)
+    result = staff_gql(
+        UPDATE,
+        {
+            "id": gid("Group", group.pk),
+            "input": {"removePermissions": ["MANAGE_USERS"]},
+        },
+        permissions=both,
+    )
+    assert result.data["permissionGroupUpdate"]["errors"] == [
+        {
+            "field": "removePermissions",
+            "code": "LEFT_NOT_MANAGEABLE_PERMISSION",
+            "permissions": ["MANAGE_USERS"],
+            "users": None,
+            "channels": None,
+        }
+    ]
+    deleted = staff_gql(DELETE, {"id": gid("Group", group.pk)}, permissions=both)
+    errors = deleted.data["permissionGroupDelete"]["errors"]
+    assert [e["code"] for e in errors] == ["LEFT_NOT_MANAGEABLE_PERMISSION"]
+    group.refresh_from_db()
+    assert group.permissions == ["MANAGE_STAFF", "MANAGE_USERS"]
+    assert list(group.users.all()) == [manager]
+
+
+def test_restricted_manager_stays_within_their_channels(gql: Any) -> None:
+    web, pos = channel("web"), channel("pos")
+    manager = make_user("manager@example.com", is_staff=True)
+    own = PermissionGroup.objects.create(
+        name="Web managers",
+        permissions=["MANAGE_STAFF"],
+        restricted_access_to_channels=True,
+    )
+    own.users.add(manager)
+    own.channels.add(web)
+    auth = bearer(sign_in(gql, "manager@example.com")["token"])
+    result = gql(
+        CREATE,
+        {"input": {"name": "Everything", "addChannels": [gid("Channel", pos.pk)]}},
+        **auth,
+    )
+    errors = result["data"]["permissionGroupCreate"]["errors"]
+    assert [(e["field"], e["code"], e["channels"]) for e in errors] == [
+        ("restrictedAccessToChannels", "OUT_OF_SCOPE_CHANNEL", None),
+        ("addChannels", "OUT_OF_SCOPE_CHANNEL", [gid("Channel", pos.pk)]),
+    ]
+    allowed = gql(
+        CREATE,
+        {
+            "input": {
+                "name": "Web editors",
+                "restrictedAccessToChannels": True,
+                "addChannels": [gid("Channel", web.pk)],
+            }
+        },
+        **auth,
+    )
+    assert allowed["data"]["permissionGroupCreate"]["errors"] == []

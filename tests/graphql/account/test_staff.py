@@ -243,6 +243,7 @@ query($filter: StaffUserInput, $sortBy: UserSortingInput, $first: Int) {
       addresses { city }
       restrictedAccessToChannels
       accessibleChannels { slug }
+      editableGroups { name }
     } }
   }
 }
@@ -303,3 +304,40 @@ def test_staff_users_cost_the_same_for_any_page(
 
     run(1)
     assert run(2) == run(8)
+
+
+def test_cannot_remove_the_last_manager(staff_gql: Any) -> None:
+    last = make_user(
+        "last@example.com", is_staff=True, permissions=(Permission.MANAGE_STAFF,)
+    )
+    deactivate = staff_gql(
+        UPDATE,
+        {"id": gid("User", last.pk), "input": {"isActive": False}},
+        permissions=STAFF,
+    )
+    errors = deactivate.data["staffUpdate"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [
+        ("isActive", "LEFT_NOT_MANAGEABLE_PERMISSION")
+    ]
+    deleted = staff_gql(DELETE, {"id": gid("User", last.pk)}, permissions=STAFF)
+    errors = deleted.data["staffDelete"]["errors"]
+    assert errors == [{"field": "id", "code": "LEFT_NOT_MANAGEABLE_PERMISSION"}]
+    last.refresh_from_db()
+    assert last.is_active
+    make_user("root@example.com", is_staff=True, is_superuser=True)
+    deleted = staff_gql(DELETE, {"id": gid("User", last.pk)}, permissions=STAFF)
+    assert deleted.data["staffDelete"]["errors"] == []
+
+
+def test_editable_groups(staff_gql: Any) -> None:
+    make_user(
+        "member@example.com", is_staff=True, permissions=(Permission.MANAGE_STAFF,)
+    )
+    PermissionGroup.objects.create(name="Staff", permissions=["MANAGE_STAFF"])
+    PermissionGroup.objects.create(name="Apps", permissions=["MANAGE_APPS"])
+    result = staff_gql(STAFF_USERS, {"first": 5}, permissions=STAFF)
+    node = result.data["staffUsers"]["edges"][0]["node"]
+    assert node["editableGroups"] == [
+        {"name": "Staff"},
+        {"name": "group of member@example.com"},
+    ]
