@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -62,12 +63,70 @@ def _user_filter_q(spec: UserFilter) -> Q:
     return condition
 
 
+@dataclass(frozen=True)
+class UserWhere:
+    """One level of ``customers(where: ...)``: its conditions all hold, and so do
+    every clause of ``all_of`` and at least one of ``any_of`` (when given)."""
+
+    ids: Sequence[int] | None = None
+    emails: Sequence[str] | None = None
+    first_names: Sequence[str] | None = None
+    last_names: Sequence[str] | None = None
+    is_active: bool | None = None
+    date_joined: tuple[datetime.datetime | None, datetime.datetime | None] = (
+        None,
+        None,
+    )
+    updated_at: tuple[datetime.datetime | None, datetime.datetime | None] = (
+        None,
+        None,
+    )
+    all_of: Sequence[UserWhere] = ()
+    any_of: Sequence[UserWhere] = ()
+
+
+def _range_q(name: str, bounds: tuple[Any, Any]) -> Q:
+    condition = Q()
+    if bounds[0] is not None:
+        condition &= Q(**{f"{name}__gte": bounds[0]})
+    if bounds[1] is not None:
+        condition &= Q(**{f"{name}__lte": bounds[1]})
+    return condition
+
+
+def user_where_q(where: UserWhere) -> Q:
+    condition = Q()
+    for name, values in (
+        ("pk", where.ids),
+        ("email", [e.strip().lower() for e in where.emails or []] or where.emails),
+        ("first_name", where.first_names),
+        ("last_name", where.last_names),
+    ):
+        if values is not None:
+            condition &= Q(**{f"{name}__in": values})
+    if where.is_active is not None:
+        condition &= Q(is_active=where.is_active)
+    condition &= _range_q("date_joined", where.date_joined)
+    condition &= _range_q("updated_at", where.updated_at)
+    for clause in where.all_of:
+        condition &= user_where_q(clause)
+    if where.any_of:
+        alternatives = Q(pk__in=[])
+        for clause in where.any_of:
+            alternatives |= user_where_q(clause)
+        condition &= alternatives
+    return condition
+
+
 def list_staff(spec: UserFilter) -> QuerySet[User]:
     return User.objects.filter(Q(is_staff=True) & _user_filter_q(spec))
 
 
-def list_customers(spec: UserFilter) -> QuerySet[User]:
-    return User.objects.filter(Q(is_staff=False) & _user_filter_q(spec))
+def list_customers(spec: UserFilter, where: UserWhere | None = None) -> QuerySet[User]:
+    condition = Q(is_staff=False) & _user_filter_q(spec)
+    if where is not None:
+        condition &= user_where_q(where)
+    return User.objects.filter(condition)
 
 
 def find_user(

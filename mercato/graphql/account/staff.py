@@ -13,6 +13,7 @@ from mercato.account import services
 from mercato.account.models import PermissionGroup, User
 from mercato.account.queries import (
     UserFilter,
+    UserWhere,
     find_user,
     is_restricted_to_channels,
     list_customers,
@@ -284,6 +285,42 @@ def _range(data: dict[str, Any] | None) -> tuple[Any, Any]:
     return data.get("gte"), data.get("lte")
 
 
+MAX_WHERE_DEPTH = 5
+
+
+def _string_values(data: dict[str, Any] | None) -> list[str] | None:
+    if not data:
+        return None
+    if data.get("eq") is not None:
+        return [data["eq"]]
+    if data.get("one_of") is not None:
+        return list(data["one_of"])
+    return None
+
+
+def _user_where(data: dict[str, Any], depth: int = 0) -> UserWhere:
+    """``CustomerWhereInput`` as a domain filter; AND and OR stand alone."""
+    if depth > MAX_WHERE_DEPTH:
+        raise GraphQLError(f"`where` may nest AND/OR at most {MAX_WHERE_DEPTH} levels.")
+    all_of, any_of = data.get("and"), data.get("or")
+    if (all_of is not None or any_of is not None) and len(data) > 1:
+        raise GraphQLError(
+            "Cannot mix 'AND' or 'OR' with other fields at the same level of `where`."
+        )
+    ids = data.get("ids")
+    return UserWhere(
+        ids=decode_ids(ids, "User") if ids is not None else None,
+        emails=_string_values(data.get("email")),
+        first_names=_string_values(data.get("first_name")),
+        last_names=_string_values(data.get("last_name")),
+        is_active=data.get("is_active"),
+        date_joined=_range(data.get("date_joined")),
+        updated_at=_range(data.get("updated_at")),
+        all_of=[_user_where(c, depth + 1) for c in all_of or []],
+        any_of=[_user_where(c, depth + 1) for c in any_of or []],
+    )
+
+
 @query.field("customers")
 @require_any(Permission.MANAGE_USERS)
 def resolve_customers(
@@ -292,6 +329,7 @@ def resolve_customers(
     filter: dict[str, Any] | None = None,
     sort_by: dict[str, str] | None = None,
     search: str | None = None,
+    where: dict[str, Any] | None = None,
     **page: Any,
 ) -> Connection:
     filter = filter or {}
@@ -308,7 +346,8 @@ def resolve_customers(
         metadata=[(m["key"], m.get("value")) for m in filter.get("metadata") or []],
     )
     keys = _user_sort_keys(sort_by)
-    return paginate(list_customers(spec), page, keys=keys, name="customers")
+    customers = list_customers(spec, _user_where(where) if where else None)
+    return paginate(customers, page, keys=keys, name="customers")
 
 
 @query.field("user")

@@ -319,3 +319,37 @@ def test_user_query(staff_gql: Any) -> None:
     denied = staff_gql(USER, {"id": gid(customer.pk)}, permissions=())
     assert denied.data == {"user": None}
     assert denied.errors[0].message.startswith("You need one of")
+
+
+WHERE = """
+query($where: CustomerWhereInput) {
+  customers(where: $where, first: 10) { edges { node { email } } }
+}
+"""
+
+
+def test_customers_where(staff_gql: Any) -> None:
+    ada = make_user("ada@example.com", first_name="Ada", last_name="Lovelace")
+    make_user("bob@example.com", first_name="Bob", is_active=False)
+    make_user("cy@example.com", first_name="Cy")
+
+    def where(condition: dict[str, Any]) -> list[str]:
+        return emails(staff_gql(WHERE, {"where": condition}, permissions=USERS))
+
+    assert where({"email": {"eq": "ADA@example.com"}}) == ["ada@example.com"]
+    assert where({"firstName": {"oneOf": ["Bob", "Cy"]}, "isActive": True}) == [
+        "cy@example.com"
+    ]
+    assert where({"OR": [{"ids": [gid(ada.pk)]}, {"lastName": {"eq": "Nobody"}}]}) == [
+        "ada@example.com"
+    ]
+    both = {"AND": [{"isActive": True}, {"firstName": {"oneOf": ["Ada", "Bob"]}}]}
+    assert where(both) == ["ada@example.com"]
+    later = {"dateJoined": {"gte": "2999-01-01T00:00:00+00:00"}}
+    assert where(later) == []
+    mixed = staff_gql(
+        WHERE,
+        {"where": {"isActive": True, "OR": [{"isActive": False}]}},
+        permissions=USERS,
+    )
+    assert "Cannot mix" in mixed.errors[0].message
