@@ -19,7 +19,9 @@ from mercato.attribute.models import (
 )
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.core.slugs import has_nul
 from mercato.product.search import update_products_search_index
+from mercato.product.services.common import check_lengths, check_no_nul
 
 SLUG_MAX_LENGTH = 250
 CHOICE_TYPES = (
@@ -133,6 +135,9 @@ def _check_values(
 def _check_value_reference(
     errors: ErrorCollector, value: ValueData, exclude_pk: int | None, field: str
 ) -> None:
+    check_no_nul(errors, value)
+    texts = ("name", "value", "file_url", "content_type", "external_reference")
+    check_lengths(errors, AttributeValue, value, dict.fromkeys(texts, field))
     reference = value.external_reference
     if (
         isinstance(reference, str)
@@ -149,8 +154,15 @@ def _validate(
 ) -> str:
     """Check the input; return the attribute's input type after the change."""
     exclude_pk = instance.pk if instance is not None else None
+    check_no_nul(errors, data)
     if _missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "An attribute needs a name.")
+    check_lengths(
+        errors,
+        Attribute,
+        data,
+        {"name": "name", "external_reference": "externalReference"},
+    )
     if isinstance(data.slug, str):
         if not data.slug or _slugify(data.slug) != data.slug:
             errors.add("slug", "INVALID", "The slug is not valid.")
@@ -249,6 +261,8 @@ def _lock(attribute_id: int) -> Attribute:
 
 
 def find_attribute_id(*, external_reference: str) -> int | None:
+    if has_nul(external_reference):
+        return None
     return (
         Attribute.objects.filter(external_reference=external_reference)
         .values_list("pk", flat=True)
@@ -257,6 +271,8 @@ def find_attribute_id(*, external_reference: str) -> int | None:
 
 
 def find_value_id(*, external_reference: str) -> int | None:
+    if has_nul(external_reference):
+        return None
     return (
         AttributeValue.objects.filter(external_reference=external_reference)
         .values_list("pk", flat=True)

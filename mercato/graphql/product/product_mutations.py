@@ -8,6 +8,7 @@ from ariadne import ObjectType
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from mercato.core.permissions import Permission
+from mercato.core.slugs import has_nul
 from mercato.graphql.core.ids import decode_id
 from mercato.graphql.core.mutations import error_payload, mutation
 from mercato.graphql.core.permissions import actor_of, require_any
@@ -41,6 +42,8 @@ def _pk_by(
         raise GraphQLError("Give exactly one of: id, externalReference, sku.")
     if id:
         return decode_id(id, type_name)
+    if has_nul(given[0]):
+        raise GraphQLError(f"Couldn't resolve to a node: {given[0]!r}")
     lookup = {"external_reference": external_reference} if external_reference else {}
     if sku:
         lookup = {"sku": sku}

@@ -13,9 +13,12 @@ from mercato.core.permissions import Actor
 from mercato.product.models import Category, Product
 from mercato.product.search import update_products_search_index
 from mercato.product.services.common import (
+    SEO_AND_NAME,
     UNSET,
     Unset,
     check_image,
+    check_lengths,
+    check_no_nul,
     check_slug,
     deleted,
     editorjs_plaintext,
@@ -41,8 +44,15 @@ class CategoryData:
 def _validate(
     data: CategoryData, *, instance: Category | None, errors: ErrorCollector
 ) -> None:
+    check_no_nul(errors, data)
     if missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "A category needs a name.")
+    check_lengths(
+        errors,
+        Category,
+        data,
+        {**SEO_AND_NAME, "background_image_alt": "backgroundImageAlt"},
+    )
     if isinstance(data.slug, str):
         check_slug(
             errors,
@@ -120,7 +130,11 @@ def update_category(
     Locks the category and its descendants in primary-key order.
     """
     with transaction.atomic():
-        category = Category.objects.select_for_update().filter(pk=category_id).first()
+        subtree = Category.objects.filter(pk=category_id)
+        if parent_id is not UNSET:
+            subtree |= Category.objects.filter(tree_path__contains=[category_id])
+        locked = {c.pk: c for c in subtree.select_for_update().order_by("pk")}
+        category = locked.get(category_id)
         if category is None:
             raise ValidationFailed.one(
                 "id", "NOT_FOUND", "The category does not exist."
@@ -157,11 +171,12 @@ def _check_new_parent(
 
 
 def _move(category: Category, parent: Category | None) -> None:
-    """Re-root ``category`` under ``parent``; rewrite the paths of its descendants."""
+    """Re-root ``category`` under ``parent``; rewrite the paths of its descendants.
+
+    The caller holds row locks on the category and its descendants.
+    """
     descendants = list(
-        Category.objects.select_for_update()
-        .filter(tree_path__contains=[category.pk])
-        .order_by("pk")
+        Category.objects.filter(tree_path__contains=[category.pk]).order_by("pk")
     )
     level, path = _tree_position(parent)
     category.parent = parent

@@ -21,11 +21,14 @@ from mercato.product.models import (
     Product,
 )
 from mercato.product.services.common import (
+    SEO_AND_NAME,
     UNSET,
     Unset,
     check_ids_exist,
     check_image,
+    check_lengths,
     check_no_duplicates,
+    check_no_nul,
     check_slug,
     deleted,
     missing_name,
@@ -58,8 +61,15 @@ class ChannelPublication:
 def _validate(
     data: CollectionData, *, instance: Collection | None, errors: ErrorCollector
 ) -> None:
+    check_no_nul(errors, data)
     if missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "A collection needs a name.")
+    check_lengths(
+        errors,
+        Collection,
+        data,
+        {**SEO_AND_NAME, "background_image_alt": "backgroundImageAlt"},
+    )
     if isinstance(data.slug, str):
         check_slug(
             errors,

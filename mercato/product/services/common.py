@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
 from mercato.core.errors import ErrorCollector
+from mercato.core.slugs import has_nul
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 SLUG_MAX_LENGTH = 255
@@ -195,3 +197,64 @@ def missing_name(value: object, *, creating: bool) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return creating
+
+
+SEO_AND_NAME = {
+    "name": "name",
+    "seo_title": "seo",
+    "seo_description": "seo",
+}
+
+
+def check_lengths(
+    errors: ErrorCollector,
+    model: type[models.Model],
+    data: object,
+    names: dict[str, str],
+) -> None:
+    """Record an error for each given text longer than its column allows.
+
+    ``names`` maps the attribute of ``data`` (and the model field) to the input
+    field reported in the error.
+    """
+    for attr, input_name in names.items():
+        value = getattr(data, attr)
+        limit = getattr(model._meta.get_field(attr), "max_length", None)
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            errors.add(
+                input_name, "INVALID", f"{attr} takes at most {limit} characters."
+            )
+
+
+def check_no_nul(errors: ErrorCollector, data: object) -> None:
+    """An ``INVALID`` error per input field whose text holds a NUL character.
+
+    PostgreSQL cannot store NUL, so such input must stop here rather than fail
+    in the database. ``data`` is one of the services' input dataclasses.
+    """
+    for item in dataclasses.fields(data):  # type: ignore[arg-type]
+        if _contains_nul(getattr(data, item.name)):
+            errors.add(
+                _input_name(item.name),
+                "INVALID",
+                "Text cannot contain NUL characters.",
+            )
+
+
+def _contains_nul(value: object) -> bool:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return any(
+            _contains_nul(getattr(value, item.name))
+            for item in dataclasses.fields(value)
+        )
+    if isinstance(value, list | tuple):
+        return any(_contains_nul(item) for item in value)
+    return has_nul(value)
+
+
+def _input_name(field_name: str) -> str:
+    if field_name.startswith("seo_"):
+        return "seo"
+    base = field_name.removesuffix("_ids").removesuffix("_id")
+    head, *rest = base.split("_")
+    return head + "".join(part.title() for part in rest)

@@ -21,7 +21,9 @@ from mercato.product.search import update_products_search_index
 from mercato.product.services.common import (
     UNSET,
     Unset,
+    check_lengths,
     check_no_duplicates,
+    check_no_nul,
     check_slug,
     deleted,
     missing_name,
@@ -62,8 +64,10 @@ def _check_attributes(
 def _validate(
     data: ProductTypeData, *, instance: ProductType | None, errors: ErrorCollector
 ) -> None:
+    check_no_nul(errors, data)
     if missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "A product type needs a name.")
+    check_lengths(errors, ProductType, data, {"name": "name"})
     if isinstance(data.slug, str):
         check_slug(
             errors,

@@ -25,10 +25,13 @@ from mercato.product.services.attribute_values import (
     store_product_values,
 )
 from mercato.product.services.common import (
+    SEO_AND_NAME,
     UNSET,
     Unset,
     check_ids_exist,
+    check_lengths,
     check_no_duplicates,
+    check_no_nul,
     check_slug,
     deleted,
     editorjs_plaintext,
@@ -74,8 +77,15 @@ def _validate(
     data: ProductData, *, instance: Product | None, errors: ErrorCollector
 ) -> list[PlannedAttribute]:
     exclude_pk = instance.pk if instance is not None else None
+    check_no_nul(errors, data)
     if missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "A product needs a name.")
+    check_lengths(
+        errors,
+        Product,
+        data,
+        {**SEO_AND_NAME, "external_reference": "externalReference"},
+    )
     if isinstance(data.slug, str):
         check_slug(errors, Product, data.slug, exclude_pk=exclude_pk)
     if isinstance(data.category_id, int):

@@ -10,6 +10,7 @@ from mercato.attribute.models import AttributeVariant
 from mercato.channel.models import Channel
 from mercato.core.errors import ErrorCollector, FieldError, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.core.slugs import has_nul
 from mercato.inventory.models import Stock, Warehouse
 from mercato.product.models import Product, ProductVariant
 from mercato.product.search import update_products_search_index
@@ -19,7 +20,13 @@ from mercato.product.services.attribute_values import (
     plan_attribute_values,
     store_variant_values,
 )
-from mercato.product.services.common import UNSET, Unset, check_no_duplicates
+from mercato.product.services.common import (
+    UNSET,
+    Unset,
+    check_lengths,
+    check_no_duplicates,
+    check_no_nul,
+)
 from mercato.product.services.listings import (
     VariantPriceData,
     check_variant_prices,
@@ -64,6 +71,13 @@ def _check(
     errors: ErrorCollector,
 ) -> list[PlannedAttribute]:
     exclude_pk = instance.pk if instance is not None else None
+    check_no_nul(errors, data)
+    check_lengths(
+        errors,
+        ProductVariant,
+        data,
+        {"sku": "sku", "name": "name", "external_reference": "externalReference"},
+    )
     if isinstance(data.sku, str) and data.sku:
         taken = ProductVariant.objects.filter(sku=data.sku).exclude(pk=exclude_pk or 0)
         if taken.exists():
@@ -225,6 +239,8 @@ def delete_variants(
     *, actor: Actor, variant_ids: list[int], skus: list[str] | None = None
 ) -> int:
     """Delete variants named by id or SKU; every one must exist."""
+    if has_nul(skus or []):
+        raise ValidationFailed.one("skus", "INVALID", "SKUs cannot contain NUL.")
     with transaction.atomic():
         found = list(
             ProductVariant.objects.filter(pk__in=variant_ids).values_list(
@@ -309,6 +325,14 @@ def update_variants(
             sorted({variant_id for variant_id, _ in rows})
         )
         results = [BulkRow() for _ in rows]
+        duplicates = _bulk_duplicates([row for _, row in rows])
+        for index, problems in duplicates.items():
+            results[index].errors.extend(problems)
+        repeated = {variant_id for variant_id, _ in rows}
+        if len(repeated) != len(rows):
+            results[-1].errors.append(
+                FieldError("id", "DUPLICATED_INPUT_ITEM", "A variant is given twice.")
+            )
         plans: list[list[PlannedAttribute]] = []
         for (variant_id, row), result in zip(rows, results, strict=True):
             variant = variants.get(variant_id)

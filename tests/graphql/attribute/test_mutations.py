@@ -289,3 +289,22 @@ def test_attribute_value_create_update_delete(staff_gql: Any) -> None:
             {"id": gid(red)},
         )
     )
+
+
+def test_a_value_name_longer_than_its_column_is_a_payload_error(
+    staff_gql: Any,
+) -> None:
+    result = run(
+        staff_gql,
+        CREATE,
+        {
+            "input": {
+                "name": "Size",
+                "type": "PRODUCT_TYPE",
+                "values": [{"name": "v" * 251}],
+            }
+        },
+        "attributeCreate",
+    )
+    assert result["attributeErrors"] == [{"field": "values", "code": "INVALID"}]
+    assert not Attribute.objects.exists()

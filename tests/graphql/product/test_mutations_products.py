@@ -876,3 +876,111 @@ def test_variant_values_are_indexed_for_search(staff_gql: Any) -> None:
     )
     assert "zebra-1" in document and "huge" in document
     assert AssignedVariantAttributeValue.objects.count() == 1
+
+
+def test_texts_longer_than_their_columns_are_payload_errors(staff_gql: Any) -> None:
+    product_type = ProductTypeFactory()
+    result = data_of(
+        staff_gql(
+            PRODUCT_CREATE,
+            {
+                "input": {
+                    "productType": gid(product_type),
+                    "name": "x" * 251,
+                    "seo": {"title": "t" * 71},
+                }
+            },
+        ),
+        "productCreate",
+    )
+    assert codes(result) == [("name", "INVALID"), ("seo", "INVALID")]
+    assert not Product.objects.exists()
+    product, _ = _variant_setup()
+    variant = data_of(
+        staff_gql(
+            VARIANT_CREATE,
+            {"input": {"product": gid(product), "sku": "s" * 256, "attributes": []}},
+        ),
+        "productVariantCreate",
+    )
+    assert ("sku", "INVALID") in codes(variant)
+
+
+BULK_UPDATE = """
+mutation($product: ID!, $variants: [ProductVariantBulkUpdateInput!]!) {
+  productVariantBulkUpdate(product: $product, variants: $variants) {
+    count results { productVariant { sku name } errors { field code } }
+    errors { field code }
+  }
+}
+"""
+
+
+def test_variant_bulk_update_changes_rows(staff_gql: Any) -> None:
+    catalog = build_catalog(1)
+    first, second = catalog.variants[:2]
+    result = data_of(
+        staff_gql(
+            BULK_UPDATE,
+            {
+                "product": gid(catalog.products[0]),
+                "variants": [
+                    {"id": gid(first), "name": "One", "sku": "ONE"},
+                    {
+                        "id": gid(second),
+                        "attributes": [
+                            {"id": gid(catalog.size), "dropdown": {"value": "XXL"}}
+                        ],
+                    },
+                ],
+            },
+        ),
+        "productVariantBulkUpdate",
+    )
+    assert result["errors"] == [] and result["count"] == 2
+    assert result["results"][0]["productVariant"] == {"sku": "ONE", "name": "One"}
+    assert AssignedVariantAttributeValue.objects.get(variant=second).value.name == "XXL"
+
+
+def test_variant_bulk_update_rejects_repeated_skus(staff_gql: Any) -> None:
+    catalog = build_catalog(1)
+    first, second = catalog.variants[:2]
+    result = data_of(
+        staff_gql(
+            BULK_UPDATE,
+            {
+                "product": gid(catalog.products[0]),
+                "variants": [
+                    {"id": gid(first), "sku": "SAME"},
+                    {"id": gid(second), "sku": "SAME"},
+                ],
+            },
+        ),
+        "productVariantBulkUpdate",
+    )
+    assert result["count"] == 0
+    assert result["errors"] == [{"field": "sku", "code": "UNIQUE"}]
+    assert not ProductVariant.objects.filter(sku="SAME").exists()
+
+
+def test_nul_characters_are_rejected_before_the_database(staff_gql: Any) -> None:
+    product_type = ProductTypeFactory()
+    result = data_of(
+        staff_gql(
+            PRODUCT_CREATE,
+            {
+                "input": {
+                    "productType": gid(product_type),
+                    "name": "a\x00b",
+                    "description": '{"blocks": [{"data": {"text": "\\u0000"}}]}',
+                }
+            },
+        ),
+        "productCreate",
+    )
+    assert codes(result) == [("name", "INVALID"), ("description", "INVALID")]
+    assert not Product.objects.exists()
+    lookup = staff_gql(
+        'mutation { productVariantDelete(sku: "x\\u0000") { errors { code } } }'
+    )
+    assert lookup.errors and "Couldn't resolve" in lookup.errors[0].message
