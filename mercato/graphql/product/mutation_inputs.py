@@ -128,3 +128,12 @@ def with_defaults(**defaults: Any) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def metadata_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` / ``privateMetadata`` inputs as (key, value) pairs, when sent."""
+    return {
+        key: [(item["key"], item["value"]) for item in data[key] or []]
+        for key in ("metadata", "private_metadata")
+        if key in data
+    }

@@ -13,6 +13,7 @@ from mercato.graphql.core.mutations import mutation
 from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.product.mutation_inputs import (
     id_list,
+    metadata_fields,
     optional_id,
     positive_decimal,
     present,
@@ -33,7 +34,9 @@ _LOOKS = ("name", "slug", "description", "background_image", "background_image_a
 
 
 def _category_data(data: dict[str, Any]) -> categories.CategoryData:
-    return categories.CategoryData(**present(data, *_LOOKS), **seo_fields(data))
+    return categories.CategoryData(
+        **present(data, *_LOOKS), **seo_fields(data), **metadata_fields(data)
+    )
 
 
 @mutations.field("categoryCreate")
@@ -96,6 +99,7 @@ def _collection_data(data: dict[str, Any]) -> collections.CollectionData:
     return collections.CollectionData(
         **present(data, *_LOOKS),
         **seo_fields(data),
+        **metadata_fields(data),
         product_ids=id_list(data.get("products"), "Product"),
     )
 

@@ -15,6 +15,7 @@ from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.product.mutation_inputs import (
     attribute_values,
     id_list,
+    metadata_fields,
     optional_id,
     present,
     seo_fields,
@@ -68,7 +69,7 @@ def _product_data(data: dict[str, Any]) -> products.ProductData:
         fields["collection_ids"] = id_list(data["collections"], "Collection")
     if "attributes" in data:
         fields["attributes"] = attribute_values(data["attributes"])
-    return products.ProductData(**fields, **seo_fields(data))
+    return products.ProductData(**fields, **seo_fields(data), **metadata_fields(data))
 
 
 @mutations.field("productCreate")
@@ -169,6 +170,7 @@ def _variant_data(data: dict[str, Any]) -> variant_services.VariantData:
         fields["attributes"] = attribute_values(data["attributes"])
     return variant_services.VariantData(
         **fields,
+        **metadata_fields(data),
         stocks=_stocks(data.get("stocks")),
         prices=_prices(data.get("channel_listings")),
     )

@@ -15,9 +15,12 @@ from mercato.product.search import update_products_search_index
 from mercato.product.services.common import (
     SEO_AND_NAME,
     UNSET,
+    MetadataFields,
     Unset,
+    apply_metadata,
     check_image,
     check_lengths,
+    check_metadata,
     check_no_nul,
     check_slug,
     deleted,
@@ -29,7 +32,7 @@ from mercato.thumbnail.services import delete_thumbnails
 
 
 @dataclass
-class CategoryData:
+class CategoryData(MetadataFields):
     """The fields of a category a caller may set; ``UNSET`` leaves one unchanged."""
 
     name: str | Unset | None = UNSET
@@ -45,6 +48,7 @@ def _validate(
     data: CategoryData, *, instance: Category | None, errors: ErrorCollector
 ) -> None:
     check_no_nul(errors, data)
+    check_metadata(errors, data)
     if missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "A category needs a name.")
     check_lengths(
@@ -66,6 +70,7 @@ def _validate(
 
 def _apply(category: Category, data: CategoryData) -> bool:
     """Copy the given fields; return whether the background image changed."""
+    apply_metadata(category, data)
     if isinstance(data.name, str):
         category.name = data.name
     if isinstance(data.slug, str):

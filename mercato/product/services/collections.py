@@ -23,10 +23,13 @@ from mercato.product.models import (
 from mercato.product.services.common import (
     SEO_AND_NAME,
     UNSET,
+    MetadataFields,
     Unset,
+    apply_metadata,
     check_ids_exist,
     check_image,
     check_lengths,
+    check_metadata,
     check_no_duplicates,
     check_no_nul,
     check_slug,
@@ -38,7 +41,7 @@ from mercato.thumbnail.services import delete_thumbnails
 
 
 @dataclass
-class CollectionData:
+class CollectionData(MetadataFields):
     """The fields of a collection a caller may set; ``UNSET`` leaves one unchanged."""
 
     name: str | Unset | None = UNSET
@@ -62,6 +65,7 @@ def _validate(
     data: CollectionData, *, instance: Collection | None, errors: ErrorCollector
 ) -> None:
     check_no_nul(errors, data)
+    check_metadata(errors, data)
     if missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "A collection needs a name.")
     check_lengths(
@@ -87,6 +91,7 @@ def _validate(
 
 def _apply(collection: Collection, data: CollectionData) -> bool:
     """Copy the given fields; return whether the background image changed."""
+    apply_metadata(collection, data)
     if isinstance(data.name, str) and data.name:
         collection.name = data.name
     if isinstance(data.slug, str):

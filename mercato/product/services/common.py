@@ -258,3 +258,28 @@ def _input_name(field_name: str) -> str:
     base = field_name.removesuffix("_ids").removesuffix("_id")
     head, *rest = base.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+MetadataItems = list[tuple[str, str]]
+
+
+@dataclasses.dataclass
+class MetadataFields:
+    """Metadata keys to set on an object; existing keys not named stay."""
+
+    metadata: MetadataItems | Unset | None = UNSET
+    private_metadata: MetadataItems | Unset | None = UNSET
+
+
+def check_metadata(errors: ErrorCollector, data: MetadataFields) -> None:
+    for attr in ("metadata", "private_metadata"):
+        items = getattr(data, attr)
+        if isinstance(items, list) and any(not key.strip() for key, _ in items):
+            errors.add(_input_name(attr), "REQUIRED", "Metadata keys cannot be empty.")
+
+
+def apply_metadata(instance: models.Model, data: MetadataFields) -> None:
+    for attr in ("metadata", "private_metadata"):
+        items = getattr(data, attr)
+        if isinstance(items, list):
+            setattr(instance, attr, {**getattr(instance, attr), **dict(items)})

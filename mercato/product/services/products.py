@@ -27,9 +27,12 @@ from mercato.product.services.attribute_values import (
 from mercato.product.services.common import (
     SEO_AND_NAME,
     UNSET,
+    MetadataFields,
     Unset,
+    apply_metadata,
     check_ids_exist,
     check_lengths,
+    check_metadata,
     check_no_duplicates,
     check_no_nul,
     check_slug,
@@ -44,7 +47,7 @@ RATING_RANGE = (0.0, 5.0)
 
 
 @dataclass
-class ProductData:
+class ProductData(MetadataFields):
     """Fields of a product a caller may set; ``UNSET`` leaves one unchanged."""
 
     product_type_id: int | Unset = UNSET
@@ -78,6 +81,7 @@ def _validate(
 ) -> list[PlannedAttribute]:
     exclude_pk = instance.pk if instance is not None else None
     check_no_nul(errors, data)
+    check_metadata(errors, data)
     if missing_name(data.name, creating=instance is None):
         errors.add("name", "REQUIRED", "A product needs a name.")
     check_lengths(
@@ -118,6 +122,7 @@ def _validate(
 
 
 def _apply(product: Product, data: ProductData) -> None:
+    apply_metadata(product, data)
     if isinstance(data.name, str) and data.name:
         product.name = data.name
     if isinstance(data.slug, str):

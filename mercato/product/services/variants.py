@@ -22,8 +22,11 @@ from mercato.product.services.attribute_values import (
 )
 from mercato.product.services.common import (
     UNSET,
+    MetadataFields,
     Unset,
+    apply_metadata,
     check_lengths,
+    check_metadata,
     check_no_duplicates,
     check_no_nul,
 )
@@ -42,7 +45,7 @@ class StockData:
 
 
 @dataclass
-class VariantData:
+class VariantData(MetadataFields):
     """Fields of a variant a caller may set; ``UNSET`` leaves one unchanged."""
 
     sku: str | Unset | None = UNSET
@@ -72,6 +75,7 @@ def _check(
 ) -> list[PlannedAttribute]:
     exclude_pk = instance.pk if instance is not None else None
     check_no_nul(errors, data)
+    check_metadata(errors, data)
     check_lengths(
         errors,
         ProductVariant,
@@ -116,6 +120,7 @@ def _check_stocks(errors: ErrorCollector, stocks: list[StockData]) -> None:
 
 
 def _apply(variant: ProductVariant, data: VariantData) -> None:
+    apply_metadata(variant, data)
     if data.sku is not UNSET:
         variant.sku = data.sku or None
     if data.name is not UNSET:

@@ -984,3 +984,47 @@ def test_nul_characters_are_rejected_before_the_database(staff_gql: Any) -> None
         'mutation { productVariantDelete(sku: "x\\u0000") { errors { code } } }'
     )
     assert lookup.errors and "Couldn't resolve" in lookup.errors[0].message
+
+
+def test_metadata_is_set_on_create_and_merged_on_update(staff_gql: Any) -> None:
+    product_type = ProductTypeFactory()
+    created = data_of(
+        staff_gql(
+            PRODUCT_CREATE,
+            {
+                "input": {
+                    "productType": gid(product_type),
+                    "name": "Meta",
+                    "metadata": [{"key": "a", "value": "1"}],
+                    "privateMetadata": [{"key": "secret", "value": "s"}],
+                }
+            },
+        ),
+        "productCreate",
+    )
+    assert created["errors"] == []
+    product = Product.objects.get()
+    assert (product.metadata, product.private_metadata) == (
+        {"a": "1"},
+        {"secret": "s"},
+    )
+    updated = data_of(
+        staff_gql(
+            PRODUCT_UPDATE,
+            {"id": gid(product), "input": {"metadata": [{"key": "b", "value": "2"}]}},
+        ),
+        "productUpdate",
+    )
+    assert updated["errors"] == []
+    product.refresh_from_db()
+    assert product.metadata == {"a": "1", "b": "2"}
+    blank = data_of(
+        staff_gql(
+            PRODUCT_UPDATE,
+            {"id": gid(product), "input": {"metadata": [{"key": " ", "value": "x"}]}},
+        ),
+        "productUpdate",
+    )
+    assert codes(blank) == [("metadata", "REQUIRED")]
+    product.refresh_from_db()
+    assert product.metadata == {"a": "1", "b": "2"}
