@@ -19,7 +19,7 @@ from mercato.attribute.models import (
 )
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
-from mercato.core.slugs import has_nul
+from mercato.core.slugs import check_slug, has_nul, unique_slug
 from mercato.product.search import update_products_search_index
 from mercato.product.services.common import check_lengths, check_no_nul
 
@@ -164,10 +164,7 @@ def _validate(
         {"name": "name", "external_reference": "externalReference"},
     )
     if isinstance(data.slug, str):
-        if not data.slug or _slugify(data.slug) != data.slug:
-            errors.add("slug", "INVALID", "The slug is not valid.")
-        elif _taken(Attribute.objects.all(), exclude_pk, slug=data.slug):
-            errors.add("slug", "UNIQUE", f"The slug '{data.slug}' is already used.")
+        check_slug(errors, Attribute, data.slug, exclude_pk=exclude_pk)
     if isinstance(data.external_reference, str) and data.external_reference:
         reference = data.external_reference
         if _taken(Attribute.objects.all(), exclude_pk, external_reference=reference):
@@ -212,7 +209,7 @@ def _apply(attribute: Attribute, data: AttributeData) -> None:
     if isinstance(data.slug, str):
         attribute.slug = data.slug
     elif not attribute.slug:
-        attribute.slug = _unique_slug(Attribute.objects.all(), attribute.name)
+        attribute.slug = unique_slug(Attribute, attribute.name)
     for name in ("type", "input_type", "entity_type"):
         value = getattr(data, name)
         if value is not UNSET and value is not None and attribute.pk is None:

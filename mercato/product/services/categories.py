@@ -10,6 +10,7 @@ from django.db import transaction
 
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.core.slugs import check_slug, unique_slug
 from mercato.product.models import Category, Product
 from mercato.product.search import update_products_search_index
 from mercato.product.services.common import (
@@ -22,11 +23,9 @@ from mercato.product.services.common import (
     check_lengths,
     check_metadata,
     check_no_nul,
-    check_slug,
     deleted,
     editorjs_plaintext,
     missing_name,
-    unique_slug,
 )
 from mercato.thumbnail.services import delete_thumbnails
 

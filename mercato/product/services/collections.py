@@ -14,6 +14,7 @@ from django.utils import timezone
 from mercato.channel.models import Channel
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.core.slugs import check_slug, unique_slug
 from mercato.product.models import (
     Collection,
     CollectionChannelListing,
@@ -32,10 +33,8 @@ from mercato.product.services.common import (
     check_metadata,
     check_no_duplicates,
     check_no_nul,
-    check_slug,
     deleted,
     missing_name,
-    unique_slug,
 )
 from mercato.thumbnail.services import delete_thumbnails
 

@@ -9,14 +9,12 @@ from typing import Any, TypeVar
 
 from django.core.files import File
 from django.db import models
-from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
 from mercato.core.errors import ErrorCollector
 from mercato.core.slugs import has_nul
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-SLUG_MAX_LENGTH = 255
 
 T = TypeVar("T")
 
@@ -35,47 +33,6 @@ UNSET = Unset.UNSET
 
 def is_set(value: object) -> bool:
     return value is not UNSET
-
-
-def normalise_slug(value: str) -> str:
-    return slugify(value, allow_unicode=True)[:SLUG_MAX_LENGTH]
-
-
-def unique_slug(
-    model: type[models.Model], name: str, *, exclude_pk: int | None = None
-) -> str:
-    """A slug made from ``name`` that no other row of ``model`` uses yet."""
-    base = normalise_slug(name)[: SLUG_MAX_LENGTH - 8] or model.__name__.lower()
-    taken = set(
-        model._default_manager.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, counter = base, 2
-    while slug in taken:
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
-
-
-def check_slug(
-    errors: ErrorCollector,
-    model: type[models.Model],
-    slug: str | None,
-    *,
-    exclude_pk: int | None = None,
-    field: str = "slug",
-    filters: dict[str, Any] | None = None,
-) -> None:
-    """Record an error when a given slug is empty, malformed or already used."""
-    if not slug:
-        errors.add(field, "REQUIRED", "The slug cannot be empty.")
-        return
-    if normalise_slug(slug) != slug:
-        errors.add(field, "INVALID", f"'{slug}' is not a valid slug.")
-        return
-    rows = model._default_manager.filter(slug=slug, **(filters or {}))
-    if rows.exclude(pk=exclude_pk).exists():
-        errors.add(field, "UNIQUE", f"The slug '{slug}' is already used.")
 
 
 def editorjs_plaintext(document: Any) -> str:

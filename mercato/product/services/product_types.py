@@ -16,6 +16,7 @@ from mercato.attribute.models import (
 )
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.core.slugs import check_slug, unique_slug
 from mercato.product.models import Product, ProductType, ProductTypeKind
 from mercato.product.search import update_products_search_index
 from mercato.product.services.common import (
@@ -24,10 +25,8 @@ from mercato.product.services.common import (
     check_lengths,
     check_no_duplicates,
     check_no_nul,
-    check_slug,
     deleted,
     missing_name,
-    unique_slug,
 )
 from mercato.product.services.products import delete_products_now
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from mercato.attribute.models import Attribute, AttributeProduct, AttributeVariant
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.core.slugs import check_slug, unique_slug
 from mercato.product.models import (
     Category,
     Collection,
@@ -35,11 +36,9 @@ from mercato.product.services.common import (
     check_metadata,
     check_no_duplicates,
     check_no_nul,
-    check_slug,
     deleted,
     editorjs_plaintext,
     missing_name,
-    unique_slug,
 )
 from mercato.thumbnail.services import delete_thumbnails
 

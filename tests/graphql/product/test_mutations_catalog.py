@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import orjson
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from mercato.attribute.models import Attribute, AttributeProduct, AttributeVariant
 from mercato.channel.models import Channel
@@ -98,7 +101,7 @@ def test_category_create_rejects_a_taken_slug_and_writes_nothing(
         {
             "field": "slug",
             "code": "UNIQUE",
-            "message": "The slug 'shoes' is already used.",
+            "message": "Slug 'shoes' is already taken.",
         }
     ]
     assert result["productErrors"] == [{"field": "slug", "code": "UNIQUE"}]
@@ -498,3 +501,32 @@ def test_product_type_update_replaces_attributes_and_delete(staff_gql: Any) -> N
     )
     assert deleted == {"productType": {"id": gid(product_type)}, "errors": []}
     assert not ProductType.objects.exists()
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 0, 0)).save(buffer, format="PNG")
+    return SimpleUploadedFile("bg.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_background_images_are_checked_and_stored(
+    staff_gql: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    created = data_of(
+        staff_gql(
+            CATEGORY_CREATE,
+            {"input": {"name": "Bags", "backgroundImage": _png()}},
+        ),
+        "categoryCreate",
+    )
+    assert created["errors"] == []
+    category = Category.objects.get()
+    assert category.background_image.name.startswith("category-backgrounds/")
+    junk = SimpleUploadedFile("bg.png", b"junk", content_type="image/png")
+    bad = data_of(
+        staff_gql(COLLECTION_CREATE, {"input": {"name": "C", "backgroundImage": junk}}),
+        "collectionCreate",
+    )
+    assert bad["errors"] == [{"field": "backgroundImage", "code": "INVALID"}]
+    assert not Collection.objects.exists()
