@@ -29,7 +29,7 @@ class UserFilter:
 
 def _search_q(search: str) -> Q:
     condition = Q()
-    for word in search.split():
+    for word in search.replace("\x00", "").split():
         condition &= (
             Q(email__icontains=word)
             | Q(first_name__icontains=word)
@@ -55,6 +55,9 @@ def _user_filter_q(spec: UserFilter) -> Q:
     if spec.updated_at_lte is not None:
         condition &= Q(updated_at__lte=spec.updated_at_lte)
     for key, value in spec.metadata:
+        if "\x00" in key + (value or ""):
+            condition &= Q(pk__in=[])  # no stored metadata holds NUL
+            continue
         condition &= (
             Q(metadata__has_key=key)
             if value is None
@@ -96,14 +99,17 @@ def _range_q(name: str, bounds: tuple[Any, Any]) -> Q:
 
 def user_where_q(where: UserWhere) -> Q:
     condition = Q()
+    emails = [e.strip().lower() for e in where.emails or []]
     for name, values in (
         ("pk", where.ids),
-        ("email", [e.strip().lower() for e in where.emails or []] or where.emails),
+        ("email", emails if where.emails is not None else None),
         ("first_name", where.first_names),
         ("last_name", where.last_names),
     ):
         if values is not None:
-            condition &= Q(**{f"{name}__in": values})
+            # Text with NUL cannot be stored, so it matches nothing.
+            kept = [v for v in values if not (isinstance(v, str) and "\x00" in v)]
+            condition &= Q(**{f"{name}__in": kept})
     if where.is_active is not None:
         condition &= Q(is_active=where.is_active)
     condition &= _range_q("date_joined", where.date_joined)
@@ -137,6 +143,8 @@ def find_user(
 ) -> User | None:
     """The user with the given ID, email or external reference (one is given)."""
     users = User.objects.all()
+    if "\x00" in (email or "") + (external_reference or ""):
+        return None
     if pk is not None:
         return users.filter(pk=pk).first()
     if email is not None:
@@ -149,7 +157,7 @@ def list_permission_groups(
 ) -> QuerySet[PermissionGroup]:
     groups = PermissionGroup.objects.all()
     if search:
-        groups = groups.filter(name__icontains=search.strip())
+        groups = groups.filter(name__icontains=search.replace("\x00", "").strip())
     if ids is not None:
         groups = groups.filter(pk__in=ids)
     return groups

@@ -6,8 +6,11 @@ from mercato.account import services
 from mercato.account.models import Address, PermissionGroup, RefreshToken, User
 from mercato.account.queries import (
     UserFilter,
+    UserWhere,
+    find_user,
     is_restricted_to_channels,
     list_customers,
+    list_permission_groups,
     list_staff,
     permissions_from_groups,
 )
@@ -144,3 +147,45 @@ def test_lists_and_channel_restriction() -> None:
     assert is_restricted_to_channels(staff, [restricted])
     assert not is_restricted_to_channels(staff, [restricted, open_group])
     assert permissions_from_groups(staff, [open_group]) == {Permission.MANAGE_USERS}
+
+
+def test_nul_characters_are_invalid_input() -> None:
+    with pytest.raises(ValidationFailed) as failed:
+        services.create_customer(
+            actor=manager(),
+            changes=services.UserChanges(
+                email="a\x00@example.com",
+                first_name="A\x00",
+                metadata=[("k", "v\x00")],
+                default_billing_address={"country": "US", "city": "x\x00"},
+            ),
+        )
+    assert [(e.field, e.code) for e in failed.value.errors] == [
+        ("email", "INVALID"),
+        ("firstName", "INVALID"),
+        ("metadata", "INVALID"),
+    ]
+    with pytest.raises(ValidationFailed) as address:
+        services.create_customer(
+            actor=manager(),
+            changes=services.UserChanges(
+                email="a@example.com",
+                default_billing_address={"country": "US", "city": "x\x00"},
+            ),
+        )
+    assert address.value.errors[0].extra == {"address_type": "BILLING"}
+    with pytest.raises(ValidationFailed) as group:
+        services.create_permission_group(
+            actor=manager(), changes=services.GroupChanges(name="a\x00")
+        )
+    assert codes(group) == ["INVALID"]
+
+
+def test_nul_characters_in_reads_match_nothing() -> None:
+    make_user("ada@example.com", metadata={"k": "v"})
+    assert find_user(email="ada@example.com\x00") is None
+    assert find_user(external_reference="\x00") is None
+    assert not list_customers(UserFilter(search="ada\x00x"))
+    assert not list_customers(UserFilter(metadata=[("k", "v\x00")]))
+    assert not list_customers(UserFilter(), UserWhere(emails=["ada\x00"]))
+    assert not list(list_permission_groups(search="\x00"))

@@ -68,10 +68,24 @@ def check_overlap(
         )
 
 
+def has_nul(value: object) -> bool:
+    """PostgreSQL cannot store NUL characters: such text is refused as INVALID."""
+    return isinstance(value, str) and "\x00" in value
+
+
+def check_no_nul(errors: ErrorCollector, values: dict[str, object]) -> None:
+    for field, value in values.items():
+        if has_nul(value):
+            errors.add(field, INVALID, "Text cannot contain NUL characters.")
+
+
 def clean_email(errors: ErrorCollector, email: str | None, user_pk: int | None) -> str:
     value = (email or "").strip().lower()
     if not value:
         errors.add("email", REQUIRED, "An email address is required.")
+        return value
+    if has_nul(value):
+        errors.add("email", INVALID, "Enter a valid email address.")
         return value
     try:
         validate_email(value)

@@ -12,6 +12,7 @@ from mercato.account.services.common import (
     INVALID,
     UNIQUE,
     clean_email,
+    has_nul,
     keeping_permissions_manageable,
     lock_user,
 )
@@ -24,7 +25,7 @@ from mercato.account.services.users import (
     set_active,
     set_plain_fields,
 )
-from mercato.core.errors import ErrorCollector, ValidationFailed
+from mercato.core.errors import ErrorCollector, FieldError, ValidationFailed
 from mercato.core.permissions import Actor
 
 
@@ -40,6 +41,16 @@ def _validated_addresses(
     ):
         data = getattr(changes, name)
         if data is None:
+            continue
+        if any(has_nul(value) for value in data.values()):
+            problems.append(
+                FieldError(
+                    None,
+                    INVALID,
+                    "Text cannot contain NUL characters.",
+                    {"address_type": address_type},
+                )
+            )
             continue
         try:
             result[name] = validate_address(data, address_type=address_type)

@@ -20,6 +20,7 @@ from mercato.account.services.common import (
     acting_user,
     check_overlap,
     fetch_objects,
+    has_nul,
     keeping_permissions_manageable,
     out_of_scope_users,
 )
@@ -75,6 +76,8 @@ def _check_group_name(
         return
     if not name.strip():
         errors.add("name", REQUIRED, "A permission group needs a name.")
+    elif has_nul(name):
+        errors.add("name", INVALID, "Text cannot contain NUL characters.")
     elif len(name) > 150:
         errors.add("name", INVALID, "The name is longer than 150 characters.")
     elif PermissionGroup.objects.filter(name=name).exclude(pk=group_pk or 0).exists():

@@ -12,6 +12,7 @@ from mercato.account.services.common import (
     OUT_OF_SCOPE_USER,
     REQUIRED,
     acting_user,
+    check_no_nul,
     out_of_scope_users,
     revoke_tokens,
 )
@@ -56,9 +57,23 @@ def set_plain_fields(user: User, changes: UserChanges) -> None:
 
 
 def check_names(errors: ErrorCollector, changes: UserChanges) -> None:
+    """Checks of the plain text fields (names, note, reference, metadata)."""
     keys = [key for key, _ in (*changes.metadata, *changes.private_metadata)]
     if any(not key.strip() for key in keys):
         errors.add("metadata", REQUIRED, "Metadata keys cannot be empty.")
+    check_no_nul(
+        errors,
+        {
+            "firstName": changes.first_name,
+            "lastName": changes.last_name,
+            "note": changes.note,
+            "externalReference": changes.external_reference,
+            "metadata": " ".join(f"{k} {v}" for k, v in changes.metadata),
+            "privateMetadata": " ".join(
+                f"{k} {v}" for k, v in changes.private_metadata
+            ),
+        },
+    )
     for name, field in (("first_name", "firstName"), ("last_name", "lastName")):
         value = getattr(changes, name)
         if value is not None and len(value) > 256:
