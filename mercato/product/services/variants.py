@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 
-from mercato.attribute.models import AttributeVariant
+from mercato.attribute.models import AssignedVariantAttributeValue, AttributeVariant
 from mercato.channel.models import Channel
 from mercato.core.errors import ErrorCollector, FieldError, ValidationFailed
 from mercato.core.permissions import Actor
@@ -136,14 +137,16 @@ def _apply(variant: ProductVariant, data: VariantData) -> None:
 def _save_new(
     product: Product, data: VariantData, planned: list[PlannedAttribute]
 ) -> ProductVariant:
-    last = product.variants.order_by("-sort_order").values_list("sort_order", flat=True)
-    top = last.first()
+    top = product.variants.aggregate(top=Max("sort_order"))["top"]
     variant = ProductVariant(
         product=product, sort_order=(top if top is not None else -1) + 1
     )
     _apply(variant, data)
     variant.save()
     store_variant_values(variant, planned)
+    if not variant.name:
+        variant.name = _selection_name(variant, product.product_type_id)
+        variant.save(update_fields=["name"])
     Stock.objects.bulk_create(
         Stock(
             warehouse_id=stock.warehouse_id,
@@ -157,6 +160,17 @@ def _save_new(
         product.default_variant = variant
         product.save(update_fields=["default_variant", "updated_at"])
     return variant
+
+
+def _selection_name(variant: ProductVariant, product_type_id: int) -> str:
+    """A name for an unnamed variant: its variant-selection values, e.g. "L / Red"."""
+    selection = AttributeVariant.objects.filter(
+        product_type_id=product_type_id, variant_selection=True
+    ).values_list("attribute_id", flat=True)
+    names = AssignedVariantAttributeValue.objects.filter(
+        variant=variant, value__attribute_id__in=list(selection)
+    ).values_list("value__name", flat=True)
+    return " / ".join(names)[: ProductVariant._meta.get_field("name").max_length]
 
 
 def _store_prices(variant: ProductVariant, prices: list[VariantPriceData]) -> None:

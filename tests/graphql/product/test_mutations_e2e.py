@@ -99,7 +99,7 @@ query($channel: String!) {
     media { alt }
     pricing { priceRange { start { gross { amount currency } } stop { gross { amount }
         } } }
-    variants { sku quantityAvailable pricing { price { gross { amount currency } } } }
+    variants { sku name quantityAvailable pricing { price { gross { amount currency } } } }
   }
 }
 """
@@ -233,6 +233,7 @@ def test_staff_builds_a_product_that_shoppers_see_once_published(
         "stop": {"gross": {"amount": 109.9}},
     }
     assert [v["sku"] for v in seen["variants"]] == skus
+    assert [v["name"] for v in seen["variants"]] == ["41", "42"]
     assert [v["quantityAvailable"] for v in seen["variants"]] == [5, 5]
     in_pln = gql(SHOPPER_QUERY, {"channel": "pln"})["data"]["product"]
     assert [v["pricing"]["price"]["gross"] for v in in_pln["variants"]] == [
