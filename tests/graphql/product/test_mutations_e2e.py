@@ -99,7 +99,9 @@ query($channel: String!) {
     media { alt }
     pricing { priceRange { start { gross { amount currency } } stop { gross { amount }
         } } }
-    variants { sku name quantityAvailable pricing { price { gross { amount currency } } } }
+    variants {
+      sku name quantityAvailable pricing { price { gross { amount currency } } }
+    }
   }
 }
 """
