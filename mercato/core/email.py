@@ -41,6 +41,8 @@ EMAIL_TEMPLATES: dict[str, frozenset[str]] = {
     # Sent once the change is done; ``email`` is the address now in use and the
     # link is where to go if the owner did not ask for it.
     "email_change_confirmation": frozenset({"link", "email"}),
+    # The link confirms deleting the account of ``email``.
+    "account_delete": frozenset({"link", "email"}),
 }
 
 # Retry only when the mail server could not be reached or refused the message

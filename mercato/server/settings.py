@@ -119,6 +119,11 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")},
+    },
+    {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
@@ -129,6 +134,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # further attempt must wait twice as long as the previous one.
 LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("LOGIN_FAILURES_BEFORE_DELAY", "3"))
 LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "3600"))
+# Customer accounts (see the README's "Customer accounts").
+ACCOUNT_CONFIRMATION_REQUIRED = env_bool("ACCOUNT_CONFIRMATION_REQUIRED", True)
+ACCOUNT_TOKEN_TTL_SECONDS = int(os.environ.get("ACCOUNT_TOKEN_TTL_SECONDS", "86400"))
+PASSWORD_RESET_TOKEN_TTL_SECONDS = int(
+    os.environ.get("PASSWORD_RESET_TOKEN_TTL_SECONDS", "3600")
+)
+PASSWORD_RESET_INTERVAL_SECONDS = int(
+    os.environ.get("PASSWORD_RESET_INTERVAL_SECONDS", "60")
+)
 
 # Background jobs (see the README's "Background jobs and email"). Jobs live in each
 # app's tasks.py, found automatically, and in the modules listed here.

@@ -7,6 +7,7 @@ from mercato.account.models import Address
 from mercato.graphql.account.address_rules import bindables as address_bindables
 from mercato.graphql.account.auth import bindables as auth_bindables
 from mercato.graphql.account.staff import bindables as staff_bindables
+from mercato.graphql.account.storefront import bindables as storefront_bindables
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.resolvers import country_display
 
@@ -26,3 +27,4 @@ def resolve_country(root: Address, info: GraphQLResolveInfo) -> dict[str, str]:
 bindables = [address, *auth_bindables]
 bindables.extend(address_bindables)
 bindables.extend(staff_bindables)
+bindables.extend(storefront_bindables)
