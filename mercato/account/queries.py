@@ -124,15 +124,21 @@ def user_where_q(where: UserWhere) -> Q:
     return condition
 
 
+def _users() -> QuerySet[User]:
+    return User.objects.select_related(
+        "default_shipping_address", "default_billing_address"
+    )
+
+
 def list_staff(spec: UserFilter) -> QuerySet[User]:
-    return User.objects.filter(Q(is_staff=True) & _user_filter_q(spec))
+    return _users().filter(Q(is_staff=True) & _user_filter_q(spec))
 
 
 def list_customers(spec: UserFilter, where: UserWhere | None = None) -> QuerySet[User]:
     condition = Q(is_staff=False) & _user_filter_q(spec)
     if where is not None:
         condition &= user_where_q(where)
-    return User.objects.filter(condition)
+    return _users().filter(condition)
 
 
 def find_user(

@@ -88,7 +88,9 @@ class UsersByGroupLoader(Loader[int, list[User]]):
     def batch_load(self, keys: list[int]) -> dict[int, list[User]]:
         links = PermissionGroup.users.through.objects.filter(
             permissiongroup_id__in=keys
-        ).select_related("user")
+        ).select_related(
+            "user__default_shipping_address", "user__default_billing_address"
+        )
         grouped: dict[int, list[User]] = {}
         for link in links.order_by("user__email"):
             grouped.setdefault(link.permissiongroup_id, []).append(link.user)

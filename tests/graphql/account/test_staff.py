@@ -12,6 +12,13 @@ from tests.graphql.account.test_tokens import ME, bearer, sign_in
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_user_one() -> None:
+    """``staff_gql`` acts as user 1: keep real users from getting that key."""
+    User.objects.create(email="sequence@example.invalid").delete()
+
+
 STAFF = (Permission.MANAGE_STAFF,)
 
 CREATE = """
