@@ -286,13 +286,14 @@ def request_password_reset(
 
 def reset_password(
     *, email: str, token: str, password: str, ip: str
-) -> IssuedTokens | None:
+) -> tuple[User, IssuedTokens | None]:
     """Set a new password from an emailed token and sign in with it.
 
     The token works once: the new password hash and token key change its
     fingerprint. Every earlier token of the user is invalidated. The address is
-    confirmed (the link proves it is the user's). Returns None for an inactive
-    account, which cannot sign in.
+    confirmed (the link proves it is the user's). No tokens come back when the
+    account cannot sign in now (inactive, or sign-ins from ``ip`` are delayed);
+    the password is set all the same.
     """
     with transaction.atomic():
         user = _user_for_token(Purpose.RESET_PASSWORD, token, email)
@@ -306,8 +307,11 @@ def reset_password(
             update_fields=["password", "is_confirmed", "jwt_token_key", "updated_at"]
         )
     if not user.is_active:
-        return None
-    return create_tokens(email=user.email, password=password, ip=ip)
+        return user, None
+    try:
+        return user, create_tokens(email=user.email, password=password, ip=ip)
+    except ValidationFailed:
+        return user, None
 
 
 def change_password(*, user: User, old_password: str | None, new_password: str) -> User:
@@ -555,7 +559,13 @@ def confirm_email_change(*, user: User, token: str, channel: str | None = None) 
             )
         old_email = locked.email
         locked.email = new_email
-        locked.save(update_fields=["email", "updated_at"])
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["email", "updated_at"])
+        except IntegrityError:  # taken by a concurrent request meanwhile
+            raise ValidationFailed.one(
+                "newEmail", UNIQUE, "A user with this email already exists."
+            ) from None
         defer_email(
             to=old_email,
             template="email_change_confirmation",

@@ -98,11 +98,11 @@ def resolve_request_password_reset(
 def resolve_set_password(
     _: None, info: GraphQLResolveInfo, email: str, password: str, token: str
 ) -> dict[str, Any]:
-    issued = storefront.reset_password(
+    user, issued = storefront.reset_password(
         email=email, token=token, password=password, ip=_client_ip(info)
     )
     if issued is None:
-        return {}
+        return {"user": user}
     info.context.cookies[REFRESH_COOKIE] = issued.refresh
     return {
         "token": issued.access,

@@ -225,3 +225,16 @@ def test_password_change_needs_a_user(gql: Any) -> None:
     result = gql(CHANGE, {"old": PASSWORD, "new": NEW_PASSWORD})
     assert result["data"]["passwordChange"] is None
     assert result["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+
+
+def test_reset_while_sign_ins_are_delayed_sets_the_password(gql: Any) -> None:
+    user = make_user()
+    params = _reset_params(gql)
+    for _ in range(4):
+        sign_in(gql, password="guess")
+    result = gql(SET, {**params, "password": NEW_PASSWORD})["data"]["setPassword"]
+    assert result["errors"] == []
+    assert result["token"] is None
+    assert result["user"]["email"] == "shopper@example.com"
+    user.refresh_from_db()
+    assert check_password(NEW_PASSWORD, user.password)
