@@ -243,7 +243,7 @@ STAFF_USERS = """
 query($filter: StaffUserInput, $sortBy: UserSortingInput, $first: Int) {
   staffUsers(filter: $filter, sortBy: $sortBy, first: $first) {
     totalCount
-    edges { node {
+    edges { cursor node {
       email isActive
       permissionGroups { name }
       userPermissions { code }
@@ -347,4 +347,66 @@ def test_editable_groups(staff_gql: Any) -> None:
     assert node["editableGroups"] == [
         {"name": "Staff"},
         {"name": "group of member@example.com"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "expected"),
+    [
+        (STAFF_USERS, {"first": 101}, "exceeds the `first` limit of 100"),
+        (STAFF_USERS, {"first": 0}, "must be a positive integer"),
+        (STAFF_USERS, {}, "You must provide a `first` or `last`"),
+        (
+            '{ staffUsers(first: 2, after: "garbage") { totalCount } }',
+            {},
+            "Received cursor (garbage) is invalid.",
+        ),
+        (
+            "query($id: ID!) { permissionGroup(id: $id) { name } }",
+            {"id": "garbage"},
+            "Invalid ID: garbage",
+        ),
+        (
+            DELETE,
+            {"id": to_global_id("Product", 1)},
+            "Expected: User, received: Product.",
+        ),
+        (
+            UPDATE,
+            {"id": to_global_id("User", 1), "input": {"addGroups": ["???"]}},
+            "Invalid ID: ???",
+        ),
+    ],
+)
+def test_bad_input_is_a_clear_error(
+    staff_gql: Any, query: str, variables: dict[str, Any], expected: str
+) -> None:
+    result = staff_gql(query, variables, permissions=STAFF)
+    assert result.errors and expected in result.errors[0].message
+    assert result.errors[0].original_error is None or not isinstance(
+        result.errors[0].original_error, (TypeError, KeyError, ValueError)
+    )
+
+
+def test_pages_sorted_by_a_date(staff_gql: Any) -> None:
+    for index in range(3):
+        make_user(f"s{index}@example.com", is_staff=True)
+    sort = {"field": "CREATED_AT", "direction": "DESC"}
+    first = staff_gql(STAFF_USERS, {"first": 2, "sortBy": sort}, permissions=STAFF)
+    data = first.data["staffUsers"]
+    assert [e["node"]["email"] for e in data["edges"]] == [
+        "s2@example.com",
+        "s1@example.com",
+    ]
+    query = STAFF_USERS.replace("$first: Int)", "$first: Int, $after: String)").replace(
+        "first: $first)", "first: $first, after: $after)"
+    )
+    rest = staff_gql(
+        query,
+        {"first": 2, "sortBy": sort, "after": data["edges"][-1]["cursor"]},
+        permissions=STAFF,
+    )
+    assert rest.errors is None, rest.errors
+    assert [e["node"]["email"] for e in rest.data["staffUsers"]["edges"]] == [
+        "s0@example.com"
     ]
