@@ -20,8 +20,10 @@ from mercato.account.services.users import (
     UserChanges,
     check_deactivation,
     check_names,
+    check_redirect_url,
     check_staff_target,
     delete_user,
+    send_set_password_email,
     set_active,
     set_plain_fields,
 )
@@ -88,18 +90,24 @@ def _save_default_addresses(
 
 
 def create_customer(*, actor: Actor, changes: UserChanges) -> User:
-    """Create a customer with optional default shipping and billing addresses."""
+    """Create a customer with optional default shipping and billing addresses.
+
+    With ``changes.redirect_url``, they are emailed a link to choose a password.
+    """
     with transaction.atomic():
         errors = ErrorCollector()
         email = clean_email(errors, changes.email, None)
         check_names(errors, changes)
         _check_external_reference(errors, changes.external_reference, None)
+        redirect_url = check_redirect_url(errors, changes)
         errors.raise_if_any()
         addresses = _validated_addresses(changes)
         user = User(email=email, is_active=changes.is_active is not False)
         set_plain_fields(user, changes)
         user.save()
         _save_default_addresses(user, addresses)
+        if redirect_url:
+            send_set_password_email(user, redirect_url)
         return user
 
 

@@ -20,8 +20,10 @@ from mercato.account.services.users import (
     UserChanges,
     check_deactivation,
     check_names,
+    check_redirect_url,
     check_staff_target,
     delete_user,
+    send_set_password_email,
     set_active,
     set_plain_fields,
 )
@@ -47,12 +49,16 @@ def _check_groups_in_scope(
 def create_staff_member(
     *, actor: Actor, changes: UserChanges, add_group_ids: Sequence[int] = ()
 ) -> User:
-    """Create a staff member (without a password) in the given groups."""
+    """Create a staff member (without a password) in the given groups.
+
+    With ``changes.redirect_url``, they are emailed a link to choose a password.
+    """
     with transaction.atomic():
         groups = fetch_objects(PermissionGroup, "Group", add_group_ids)
         errors = ErrorCollector()
         email = clean_email(errors, changes.email, None)
         check_names(errors, changes)
+        redirect_url = check_redirect_url(errors, changes)
         _check_groups_in_scope(errors, actor, "addGroups", groups.values())
         errors.raise_if_any()
         user = User(
@@ -62,6 +68,8 @@ def create_staff_member(
         user.save()
         for group in groups.values():
             group.users.add(user)
+        if redirect_url:
+            send_set_password_email(user, redirect_url)
         return user
 
 

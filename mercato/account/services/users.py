@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mercato.account import links
+from mercato.account.links import Purpose
 from mercato.account.models import Address, User
 from mercato.account.services.common import (
     INVALID,
@@ -16,7 +18,8 @@ from mercato.account.services.common import (
     out_of_scope_users,
     revoke_tokens,
 )
-from mercato.core.errors import ErrorCollector
+from mercato.core.email import defer_email
+from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
 
 
@@ -36,6 +39,8 @@ class UserChanges:
     default_shipping_address: Mapping[str, Any] | None = None
     metadata: Sequence[tuple[str, str]] = ()
     private_metadata: Sequence[tuple[str, str]] = ()
+    #: Where the emailed link to choose a password leads (new users only).
+    redirect_url: str | None = None
 
 
 def set_plain_fields(user: User, changes: UserChanges) -> None:
@@ -124,3 +129,27 @@ def delete_user(user: User) -> User:
     Address.objects.filter(pk__in=addresses).delete()
     user.pk = pk
     return user
+
+
+def check_redirect_url(errors: ErrorCollector, changes: UserChanges) -> str | None:
+    """The checked ``redirect_url``, if one was given."""
+    if not changes.redirect_url:
+        return None
+    try:
+        return links.check_redirect_url(changes.redirect_url)
+    except ValidationFailed as failed:
+        errors.errors.extend(failed.errors)
+        return None
+
+
+def send_set_password_email(user: User, redirect_url: str) -> None:
+    """Email ``user`` a link to choose their password; the email is a job deferred
+    in the caller's transaction. The link is a password-reset link, so
+    ``setPassword`` accepts it."""
+    token = links.make_token(Purpose.RESET_PASSWORD, user)
+    link = links.build_link(redirect_url, email=user.email, token=token)
+    defer_email(
+        to=user.email,
+        template="password_reset",
+        context={"link": link, "email": user.email, "first_name": user.first_name},
+    )

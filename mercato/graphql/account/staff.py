@@ -456,6 +456,7 @@ def _user_changes(input: dict[str, Any]) -> services.UserChanges:
         default_shipping_address=input.get("default_shipping_address"),
         metadata=_metadata(input.get("metadata")),
         private_metadata=_metadata(input.get("private_metadata")),
+        redirect_url=input.get("redirect_url"),
     )
 
 

@@ -10,6 +10,7 @@ from mercato.account.models import Address, User
 from mercato.core.permissions import Permission
 from mercato.graphql.core.ids import to_global_id
 from tests.factories.account import make_user
+from tests.graphql.account.test_storefront_register import deferred_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -362,3 +363,20 @@ def test_customers_where(staff_gql: Any) -> None:
         permissions=USERS,
     )
     assert "Cannot mix" in mixed.errors[0].message
+
+
+def test_customer_gets_a_link_to_choose_a_password(staff_gql: Any) -> None:
+    result = staff_gql(
+        CREATE,
+        {
+            "input": {
+                "email": "ada@example.com",
+                "redirectUrl": "https://shop.example.com/password",
+            }
+        },
+        permissions=USERS,
+    )
+    assert result.data["customerCreate"]["errors"] == []
+    [email] = deferred_emails()
+    assert email["to"] == "ada@example.com"
+    assert email["context"]["link"].startswith("https://shop.example.com/password?")

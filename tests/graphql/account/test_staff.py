@@ -8,6 +8,7 @@ from mercato.account.models import PermissionGroup, User
 from mercato.core.permissions import Permission
 from mercato.graphql.core.ids import to_global_id
 from tests.factories.account import make_user
+from tests.graphql.account.test_storefront_register import deferred_emails, link_params
 from tests.graphql.account.test_tokens import ME, bearer, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,11 @@ mutation($id: ID!, $input: StaffUpdateInput!) {
     user { email isActive lastName permissionGroups { name } }
     errors { field code groups users }
   }
+}
+"""
+SET_PASSWORD = """
+mutation($email: String!, $token: String!, $password: String!) {
+  setPassword(email: $email, token: $token, password: $password) { errors { code } }
 }
 """
 DELETE = """
@@ -410,3 +416,43 @@ def test_pages_sorted_by_a_date(staff_gql: Any) -> None:
     assert [e["node"]["email"] for e in rest.data["staffUsers"]["edges"]] == [
         "s0@example.com"
     ]
+
+
+def test_staff_invitation_email_leads_to_set_password(staff_gql: Any, gql: Any) -> None:
+    result = staff_gql(
+        CREATE,
+        {
+            "input": {
+                "email": "new@example.com",
+                "redirectUrl": "https://dashboard.example.com/set?x=1",
+            }
+        },
+        permissions=STAFF,
+    )
+    assert result.data["staffCreate"]["errors"] == []
+    [email] = deferred_emails()
+    assert (email["to"], email["template"]) == ("new@example.com", "password_reset")
+    params = link_params(email["context"]["link"])
+    assert params["email"] == "new@example.com" and params["x"] == "1"
+    chosen = gql(
+        SET_PASSWORD,
+        {
+            "email": "new@example.com",
+            "token": params["token"],
+            "password": "Tiger-lily-88",
+        },
+    )
+    assert chosen["data"]["setPassword"]["errors"] == []
+    assert sign_in(gql, "new@example.com", "Tiger-lily-88")["token"]
+
+
+def test_staff_invitation_needs_a_valid_url(staff_gql: Any) -> None:
+    result = staff_gql(
+        CREATE,
+        {"input": {"email": "new@example.com", "redirectUrl": "javascript:alert(1)"}},
+        permissions=STAFF,
+    )
+    assert result.data["staffCreate"]["errors"] == [
+        {"field": "redirectUrl", "code": "INVALID", "groups": None}
+    ]
+    assert deferred_emails() == [] and not User.objects.filter(is_staff=True).exists()
