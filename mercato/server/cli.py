@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+WORKER_STOP_SECONDS = 5
+
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mercato.server.settings")
@@ -163,6 +165,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         blocking_threads=args.threads,
         log_access=False,
+        # A worker that got the terminal's Ctrl-C itself may miss the parent's stop
+        # request; after this many seconds the parent kills it instead of waiting.
+        workers_kill_timeout=WORKER_STOP_SECONDS,
     )
     try:
         server.serve()

@@ -2,7 +2,6 @@
 
 import gc
 import os
-import signal
 
 from django.core.wsgi import get_wsgi_application
 
@@ -24,7 +23,3 @@ def _warm_up() -> None:
 
 
 _warm_up()
-
-# Ctrl-C reaches every process of the terminal's group. The granian parent stops its
-# workers in order; a worker interrupted by the same signal can hang that shutdown.
-signal.signal(signal.SIGINT, signal.SIG_IGN)
