@@ -27,7 +27,13 @@ from mercato.core.permissions import Actor
 from mercato.graphql.core.context import RequestContext
 from mercato.graphql.core.errors import format_error
 from mercato.graphql.core.execution import SyncExecutionContext
-from mercato.graphql.core.limits import check_document_limits, query_cost
+from mercato.graphql.core.limits import (
+    NUL_MESSAGE,
+    check_document_limits,
+    has_nul_literal,
+    has_nul_value,
+    query_cost,
+)
 from mercato.graphql.schema import get_schema
 
 logger = logging.getLogger(__name__)
@@ -60,6 +66,8 @@ def parse_and_validate(
         max_depth=settings.GRAPHQL_MAX_DEPTH,
         max_aliases=settings.GRAPHQL_MAX_ALIASES,
     )
+    if has_nul_literal(document):
+        errors.append(GraphQLError(NUL_MESSAGE))
     if errors:
         return None, tuple(errors)
     validation_errors = validate(get_schema(), document)
@@ -95,6 +103,8 @@ def _execute(body: dict[str, Any], request: HttpRequest) -> HttpResponse:
         return _error_response("Variables must be a JSON object.")
     if operation_name is not None and not isinstance(operation_name, str):
         return _error_response("operationName must be a string.")
+    if has_nul_value(variables):
+        return _error_response(NUL_MESSAGE)
     document, errors = parse_and_validate(query)
     if document is None:
         return _json_response({"errors": [format_error(e) for e in errors]}, 400)

@@ -177,3 +177,15 @@ def test_health(client: Any) -> None:
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_nul_character_in_a_literal_is_rejected(gql: Any) -> None:
+    result = gql('{ attribute(slug: "a\\u0000b") { slug } }')
+    assert gql.last_status == 400
+    assert "NUL" in message(result)
+
+
+def test_nul_character_in_a_variable_is_rejected(gql: Any) -> None:
+    result = gql("query($s: String) { attribute(slug: $s) { slug } }", {"s": "a\x00b"})
+    assert gql.last_status == 400
+    assert "NUL" in message(result)

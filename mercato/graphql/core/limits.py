@@ -17,8 +17,10 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    Node,
     OperationDefinitionNode,
     SelectionSetNode,
+    StringValueNode,
     VariableNode,
 )
 
@@ -162,3 +164,36 @@ def query_cost(
         if operation_name is None or name == operation_name:
             return _cost(definition.selection_set, fragments, variables, limit)
     return 0
+
+
+NUL_MESSAGE = "Strings may not contain the NUL character (\\u0000)."
+
+
+def has_nul_literal(document: DocumentNode) -> bool:
+    """Whether a string literal of the document holds a NUL character, which
+    PostgreSQL cannot store or compare."""
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, StringValueNode):
+            if "\x00" in node.value:
+                return True
+            continue
+        for key in node.keys:
+            value = getattr(node, key, None)
+            if isinstance(value, Node):
+                stack.append(value)
+            elif isinstance(value, tuple | list):
+                stack.extend(item for item in value if isinstance(item, Node))
+    return False
+
+
+def has_nul_value(value: Any) -> bool:
+    """Whether a variable value (JSON) holds a string with a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul_value(k) or has_nul_value(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul_value(item) for item in value)
+    return False
