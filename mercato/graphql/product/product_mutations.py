@@ -21,8 +21,9 @@ from mercato.graphql.product.mutation_inputs import (
     seo_fields,
     with_defaults,
 )
+from mercato.inventory.services import StockQuantity
 from mercato.product.models import Product, ProductMedia, ProductVariant
-from mercato.product.services import listings, media, products
+from mercato.product.services import listings, media, products, variant_relations
 from mercato.product.services import variants as variant_services
 
 mutations = ObjectType("Mutation")
@@ -280,6 +281,60 @@ def resolve_variant_bulk_create(
     return _bulk_payload(results, with_index=True)
 
 
+def _stock_changes(
+    entry: dict[str, Any] | None,
+) -> variant_relations.StockChanges | None:
+    if entry is None:
+        return None
+    return variant_relations.StockChanges(
+        create=[
+            StockQuantity(
+                warehouse_id=decode_id(item["warehouse"], "Warehouse"),
+                quantity=item["quantity"],
+            )
+            for item in entry.get("create") or []
+        ],
+        update=[
+            variant_relations.StockQuantityChange(
+                stock_id=decode_id(item["stock"], "Stock"), quantity=item["quantity"]
+            )
+            for item in entry.get("update") or []
+        ],
+        remove=id_list(entry.get("remove"), "Stock"),
+    )
+
+
+def _listing_changes(
+    entry: dict[str, Any] | None,
+) -> variant_relations.ListingChanges | None:
+    if entry is None:
+        return None
+    return variant_relations.ListingChanges(
+        create=_prices(entry.get("create")),
+        update=[
+            variant_relations.ListingPriceChange(
+                listing_id=decode_id(
+                    item["channel_listing"], "ProductVariantChannelListing"
+                ),
+                price=item.get("price"),
+                cost_price=item.get("cost_price"),
+            )
+            for item in entry.get("update") or []
+        ],
+        remove=id_list(entry.get("remove"), "ProductVariantChannelListing"),
+    )
+
+
+def _variant_update_data(row: dict[str, Any]) -> variant_services.VariantData:
+    """A bulk update row: stocks and channel listings are nested changes here."""
+    data = _variant_data(
+        {k: v for k, v in row.items() if k not in ("stocks", "channel_listings")}
+    )
+    data.stock_changes = _stock_changes(row.get("stocks"))
+    data.listing_changes = _listing_changes(row.get("channel_listings"))
+    return data
+
+
 @mutations.field("productVariantBulkUpdate")
 @require_any(MANAGE_PRODUCTS)
 @with_defaults(count=0, results=[])
@@ -292,7 +347,8 @@ def resolve_variant_bulk_update(
     error_policy: str | None = None,
 ) -> dict[str, Any]:
     rows = [
-        (decode_id(row["id"], "ProductVariant"), _variant_data(row)) for row in variants
+        (decode_id(row["id"], "ProductVariant"), _variant_update_data(row))
+        for row in variants
     ]
     results = variant_services.update_variants(
         actor=actor_of(info),

@@ -37,6 +37,12 @@ from mercato.product.services.listings import (
     store_variant_prices,
 )
 from mercato.product.services.products import assigned_attributes, lock_product
+from mercato.product.services.variant_relations import (
+    ListingChanges,
+    StockChanges,
+    change_variant_listings,
+    change_variant_stocks,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class VariantData(MetadataFields):
     attributes: list[AttributeValueData] | Unset | None = UNSET
     stocks: list[StockData] = field(default_factory=list)
     prices: list[VariantPriceData] = field(default_factory=list)
+    stock_changes: StockChanges | None = None
+    listing_changes: ListingChanges | None = None
 
 
 @dataclass
@@ -371,13 +379,40 @@ def update_variants(
         for (variant_id, row), result, planned in zip(
             rows, results, plans, strict=True
         ):
-            if result.errors:
-                continue
-            variant = variants[variant_id]
+            if not result.errors:
+                _update_row(actor, variants[variant_id], row, planned, result)
+        if reject_everything and any(result.errors for result in results):
+            transaction.set_rollback(True)
+            for result in results:
+                result.variant = None
+            return results
+        update_products_search_index([product.pk])
+    return results
+
+
+def _update_row(
+    actor: Actor,
+    variant: ProductVariant,
+    row: VariantData,
+    planned: list[PlannedAttribute],
+    result: BulkRow,
+) -> None:
+    """Write one checked row in a savepoint; nested stock or price errors undo it."""
+    try:
+        with transaction.atomic():
             _apply(variant, row)
             variant.save()
             store_variant_values(variant, planned)
-            _store_prices(variant, row.prices)
-            result.variant = variant
-        update_products_search_index([product.pk])
-    return results
+            if row.stock_changes is not None:
+                change_variant_stocks(
+                    actor=actor, variant=variant, changes=row.stock_changes
+                )
+            if row.listing_changes is not None:
+                change_variant_listings(
+                    actor=actor, variant=variant, changes=row.listing_changes
+                )
+    except ValidationFailed as failed:
+        result.errors.extend(failed.errors)
+        variant.refresh_from_db()
+        return
+    result.variant = variant

@@ -963,6 +963,273 @@ def test_variant_bulk_update_rejects_repeated_skus(staff_gql: Any) -> None:
     assert not ProductVariant.objects.filter(sku="SAME").exists()
 
 
+BULK_NESTED = """
+mutation(
+  $product: ID!, $variants: [ProductVariantBulkUpdateInput!]!, $policy: ErrorPolicyEnum
+) {
+  productVariantBulkUpdate(
+    product: $product, variants: $variants, errorPolicy: $policy
+  ) {
+    count results { productVariant { name } errors { field code path } }
+    errors { field code path }
+  }
+}
+"""
+
+
+def _listing(variant: ProductVariant, channel: Any) -> ProductVariantChannelListing:
+    return ProductVariantChannelListing.objects.get(variant=variant, channel=channel)
+
+
+def test_variant_bulk_update_changes_nested_stocks_and_listings(
+    staff_gql: Any,
+) -> None:
+    catalog = build_catalog(1)
+    first, second = catalog.variants[:2]
+    product = catalog.products[0]
+    extra_warehouse = WarehouseFactory()
+    third = ChannelFactory(slug="third", currency_code="EUR")
+    list_product(product, third)
+    result = data_of(
+        staff_gql(
+            BULK_NESTED,
+            {
+                "product": gid(product),
+                "variants": [
+                    {
+                        "id": gid(first),
+                        "stocks": {
+                            "create": [
+                                {"warehouse": gid(extra_warehouse), "quantity": 7}
+                            ],
+                            "update": [
+                                {"stock": gid(first.stocks.get()), "quantity": 3}
+                            ],
+                        },
+                        "channelListings": {
+                            "create": [{"channelId": gid(third), "price": "5.5"}],
+                            "update": [
+                                {
+                                    "channelListing": gid(
+                                        _listing(first, catalog.channel)
+                                    ),
+                                    "price": "99.99",
+                                }
+                            ],
+                            "remove": [gid(_listing(first, catalog.other_channel))],
+                        },
+                    },
+                    {
+                        "id": gid(second),
+                        "stocks": {"remove": [gid(second.stocks.get())]},
+                    },
+                ],
+            },
+        ),
+        "productVariantBulkUpdate",
+    )
+    assert result["errors"] == [] and result["count"] == 2
+    quantities = dict(
+        Stock.objects.filter(product_variant=first).values_list(
+            "warehouse_id", "quantity"
+        )
+    )
+    assert quantities == {catalog.warehouse.pk: 3, extra_warehouse.pk: 7}
+    assert not Stock.objects.filter(product_variant=second).exists()
+    prices = dict(
+        ProductVariantChannelListing.objects.filter(variant=first).values_list(
+            "channel__slug", "price_amount"
+        )
+    )
+    assert prices == {
+        "default-channel": Decimal("99.99"),
+        "third": Decimal("5.5"),
+    }
+
+
+def _nested_bad_rows(catalog: Any) -> list[dict[str, Any]]:
+    """Row 0 is fine; row 1 adds stock where there is some and renames itself."""
+    first, second = catalog.variants[:2]
+    return [
+        {
+            "id": gid(first),
+            "name": "Good",
+            "stocks": {"update": [{"stock": gid(first.stocks.get()), "quantity": 1}]},
+        },
+        {
+            "id": gid(second),
+            "name": "Bad",
+            "stocks": {
+                "create": [{"warehouse": gid(catalog.warehouse), "quantity": 1}]
+            },
+        },
+    ]
+
+
+def test_variant_bulk_update_nested_error_rejects_everything(staff_gql: Any) -> None:
+    catalog = build_catalog(1)
+    first, second = catalog.variants[:2]
+    result = data_of(
+        staff_gql(
+            BULK_NESTED,
+            {
+                "product": gid(catalog.products[0]),
+                "variants": _nested_bad_rows(catalog),
+            },
+        ),
+        "productVariantBulkUpdate",
+    )
+    assert result["count"] == 0
+    assert result["errors"] == [
+        {"field": "stocks", "code": "STOCK_ALREADY_EXISTS", "path": "stocks.create.0"}
+    ]
+    assert result["results"][0] == {"productVariant": None, "errors": []}
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.name, second.name) == ("S", "L")
+    assert first.stocks.get().quantity == 10
+    assert second.stocks.count() == 1
+
+
+def test_variant_bulk_update_nested_error_rejects_only_its_row(
+    staff_gql: Any,
+) -> None:
+    catalog = build_catalog(1)
+    first, second = catalog.variants[:2]
+    result = data_of(
+        staff_gql(
+            BULK_NESTED,
+            {
+                "product": gid(catalog.products[0]),
+                "variants": _nested_bad_rows(catalog),
+                "policy": "REJECT_FAILED_ROWS",
+            },
+        ),
+        "productVariantBulkUpdate",
+    )
+    assert result["count"] == 1
+    assert result["results"][0]["productVariant"] == {"name": "Good"}
+    assert result["results"][1]["errors"] == [
+        {"field": "stocks", "code": "STOCK_ALREADY_EXISTS", "path": "stocks.create.0"}
+    ]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.stocks.get().quantity == 1
+    assert second.name == "L"
+
+
+@pytest.mark.parametrize(
+    ("nested", "error"),
+    [
+        (
+            lambda c: {
+                "stocks": {
+                    "update": [
+                        {"stock": gid(c.variants[1].stocks.get()), "quantity": 1}
+                    ]
+                }
+            },
+            ("stocks", "NOT_FOUND", "stocks.update.0"),
+        ),
+        (
+            lambda c: {
+                "stocks": {
+                    "update": [
+                        {"stock": gid(c.variants[0].stocks.get()), "quantity": -1}
+                    ]
+                }
+            },
+            ("stocks", "INVALID", "stocks.update.0"),
+        ),
+        (
+            lambda c: {
+                "stocks": {
+                    "remove": [gid(c.variants[0].stocks.get())] * 1,
+                    "update": [
+                        {"stock": gid(c.variants[0].stocks.get()), "quantity": 2}
+                    ],
+                }
+            },
+            ("stocks", "DUPLICATED_INPUT_ITEM", "stocks.update"),
+        ),
+        (
+            lambda c: {
+                "channelListings": {"remove": [gid(_listing(c.variants[1], c.channel))]}
+            },
+            ("channelListings", "NOT_FOUND", "channelListings.remove.0"),
+        ),
+        (
+            lambda c: {
+                "channelListings": {
+                    "create": [
+                        {
+                            "channelId": gid(ChannelFactory(slug="unlisted")),
+                            "price": "1",
+                        }
+                    ]
+                }
+            },
+            (
+                "channelListings",
+                "PRODUCT_NOT_ASSIGNED_TO_CHANNEL",
+                "channelListings.create",
+            ),
+        ),
+        (
+            lambda c: {
+                "channelListings": {
+                    "create": [{"channelId": gid(c.channel), "price": "1"}],
+                    "update": [
+                        {
+                            "channelListing": gid(_listing(c.variants[0], c.channel)),
+                            "price": "2",
+                        }
+                    ],
+                }
+            },
+            ("channelListings", "DUPLICATED_INPUT_ITEM", "channelListings.create"),
+        ),
+    ],
+)
+def test_variant_bulk_update_rejects_bad_nested_input(
+    staff_gql: Any, nested: Any, error: tuple[str, str, str]
+) -> None:
+    catalog = build_catalog(1)
+    first = catalog.variants[0]
+    before = (
+        list(Stock.objects.values_list("pk", "quantity").order_by("pk")),
+        list(
+            ProductVariantChannelListing.objects.values_list(
+                "pk", "price_amount"
+            ).order_by("pk")
+        ),
+    )
+    result = data_of(
+        staff_gql(
+            BULK_NESTED,
+            {
+                "product": gid(catalog.products[0]),
+                "variants": [{"id": gid(first), "name": "New", **nested(catalog)}],
+            },
+        ),
+        "productVariantBulkUpdate",
+    )
+    assert result["count"] == 0
+    field, code, path = error
+    assert result["errors"] == [{"field": field, "code": code, "path": path}]
+    first.refresh_from_db()
+    assert first.name == "S"
+    after = (
+        list(Stock.objects.values_list("pk", "quantity").order_by("pk")),
+        list(
+            ProductVariantChannelListing.objects.values_list(
+                "pk", "price_amount"
+            ).order_by("pk")
+        ),
+    )
+    assert after == before
+
+
 def test_nul_characters_are_rejected_before_the_database(staff_gql: Any) -> None:
     product_type = ProductTypeFactory()
     result = data_of(
