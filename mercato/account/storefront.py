@@ -36,6 +36,7 @@ from mercato.account.models import Address, RefreshToken, User
 from mercato.channel.models import Channel
 from mercato.core.email import defer_email
 from mercato.core.errors import ErrorCollector, ValidationFailed
+from mercato.core.permissions import Actor, Permission
 
 INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
@@ -332,6 +333,20 @@ def change_password(*, user: User, old_password: str | None, new_password: str) 
 # ---------------------------------------------------------------- profile
 
 
+def get_customer_for_actor(*, actor: Actor, customer_id: int) -> User:
+    """The customer a staff member or an app acts for in a storefront mutation.
+
+    Precondition: the caller's API layer declared MANAGE_USERS (asserted here too).
+    Staff accounts are not customers: ``NOT_FOUND`` on ``customerId`` as for
+    unknown IDs.
+    """
+    assert actor.has_permissions(Permission.MANAGE_USERS)
+    customer = User.objects.filter(pk=customer_id, is_staff=False).first()
+    if customer is None:
+        raise ValidationFailed.one("customerId", NOT_FOUND, "No such customer.")
+    return customer
+
+
 @dataclass(frozen=True)
 class ProfileChanges:
     """``AccountInput``: None keeps a value."""
@@ -370,8 +385,8 @@ def _set_default(user: User, address: Address, address_type: AddressType) -> Non
 
 
 def update_profile(*, user: User, changes: ProfileChanges) -> User:
-    """Change the signed-in user's names, language, metadata and default
-    addresses (new default addresses join the address book). Locks the user."""
+    """Change an account's names, language, metadata and default addresses (new
+    default addresses join the address book). Locks the user."""
     with transaction.atomic():
         user = _lock(user)
         errors = ErrorCollector()

@@ -15,10 +15,12 @@ from mercato.account import storefront
 from mercato.account.addresses import AddressType
 from mercato.account.models import User
 from mercato.core.languages import to_stored_code
+from mercato.core.permissions import Permission
 from mercato.graphql.account.auth import REFRESH_COOKIE, _client_ip, _current_user
 from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.ids import decode_id
 from mercato.graphql.core.mutations import mutation
+from mercato.graphql.core.permissions import actor_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +37,33 @@ def signed_in(resolver: F) -> F:
         if user is None:
             raise PermissionDenied()
         return resolver(root, info, user=user, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def signed_in_or_for_customer(resolver: F) -> F:
+    """Like ``signed_in``, but a ``customerId`` argument makes the resolver act on
+    that customer instead: the caller, staff or an app, must then hold MANAGE_USERS.
+
+    Goes inside ``mutation`` so an unknown customer is a payload error.
+    """
+
+    @functools.wraps(resolver)
+    def wrapper(
+        root: Any,
+        info: GraphQLResolveInfo,
+        customer_id: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if customer_id is None:
+            return signed_in(resolver)(root, info, **kwargs)
+        actor = actor_of(info)
+        if not actor.has_permissions(Permission.MANAGE_USERS):
+            raise PermissionDenied([Permission.MANAGE_USERS.value])
+        customer = storefront.get_customer_for_actor(
+            actor=actor, customer_id=decode_id(customer_id, "User")
+        )
+        return resolver(root, info, user=customer, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -132,8 +161,8 @@ def resolve_password_change(
 
 
 @mutations.field("accountUpdate")
-@signed_in
 @mutation("account_errors")
+@signed_in_or_for_customer
 def resolve_account_update(
     _: None, info: GraphQLResolveInfo, user: User, input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -149,8 +178,8 @@ def resolve_account_update(
 
 
 @mutations.field("accountAddressCreate")
-@signed_in
 @mutation("account_errors")
+@signed_in_or_for_customer
 def resolve_account_address_create(
     _: None,
     info: GraphQLResolveInfo,

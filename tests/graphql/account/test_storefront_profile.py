@@ -6,9 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from graphql import ExecutionResult, execute
 
 from mercato.account.models import Address, User
+from mercato.core.permissions import Actor, Permission
+from mercato.graphql.core.context import RequestContext
+from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.ids import to_global_id
+from mercato.graphql.schema import get_schema
+from mercato.graphql.view import parse_and_validate
 from tests.factories.account import make_user
 from tests.graphql.account.test_tokens import bearer, sign_in
 
@@ -251,3 +257,173 @@ def test_anonymous_callers_are_denied(
     result = gql(query, variables)
     assert result["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     assert not Address.objects.exists()
+
+
+# ---------------------------------------------------------------- customerId
+
+FOR_CUSTOMER_UPDATE = """
+mutation($customer: ID, $input: AccountInput!) {
+  accountUpdate(customerId: $customer, input: $input) {
+    user { email firstName } errors { field code }
+  }
+}
+"""
+FOR_CUSTOMER_ADDRESS = """
+mutation($customer: ID, $input: AddressInput!, $type: AddressTypeEnum) {
+  accountAddressCreate(customerId: $customer, input: $input, type: $type) {
+    user { email defaultShippingAddress { city } } address { city }
+    errors { field code }
+  }
+}
+"""
+
+
+def run_as(actor: Actor, query: str, variables: dict[str, Any]) -> ExecutionResult:
+    document, errors = parse_and_validate(query)
+    assert document is not None, errors
+    result = execute(
+        get_schema(),
+        document,
+        variable_values=variables,
+        context_value=RequestContext(request=None, actor=actor),
+    )
+    assert isinstance(result, ExecutionResult)
+    return result
+
+
+MANAGER_STAFF = Actor(
+    user_id=10**9, is_staff=True, permissions=frozenset({Permission.MANAGE_USERS})
+)
+MANAGER_APP = Actor(app_id=1, permissions=frozenset({Permission.MANAGE_USERS}))
+
+
+@pytest.mark.parametrize("actor", [MANAGER_STAFF, MANAGER_APP], ids=["staff", "app"])
+def test_managers_update_a_customer_by_id(actor: Actor) -> None:
+    customer = make_user(email="buyer@example.com")
+    result = run_as(
+        actor,
+        FOR_CUSTOMER_UPDATE,
+        {"customer": to_global_id("User", customer.pk), "input": {"firstName": "Bo"}},
+    )
+    assert result.errors is None, result.errors
+    payload = result.data["accountUpdate"]  # type: ignore[index]
+    assert payload == {
+        "user": {"email": "buyer@example.com", "firstName": "Bo"},
+        "errors": [],
+    }
+    customer.refresh_from_db()
+    assert customer.first_name == "Bo"
+
+
+@pytest.mark.parametrize("actor", [MANAGER_STAFF, MANAGER_APP], ids=["staff", "app"])
+def test_managers_add_an_address_for_a_customer(actor: Actor) -> None:
+    customer = make_user(email="buyer@example.com")
+    result = run_as(
+        actor,
+        FOR_CUSTOMER_ADDRESS,
+        {
+            "customer": to_global_id("User", customer.pk),
+            "input": US_ADDRESS,
+            "type": "SHIPPING",
+        },
+    )
+    assert result.errors is None, result.errors
+    payload = result.data["accountAddressCreate"]  # type: ignore[index]
+    assert payload["errors"] == []
+    assert payload["user"] == {
+        "email": "buyer@example.com",
+        "defaultShippingAddress": {"city": "MOUNTAIN VIEW"},
+    }
+    customer.refresh_from_db()
+    assert customer.default_shipping_address is not None
+    assert list(customer.addresses.values_list("city", flat=True)) == ["MOUNTAIN VIEW"]
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (FOR_CUSTOMER_UPDATE, {"input": {"firstName": "Eve"}}),
+        (FOR_CUSTOMER_ADDRESS, {"input": US_ADDRESS}),
+    ],
+)
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor(user_id=10**9),
+        Actor(user_id=10**9, is_staff=True),
+        Actor(
+            user_id=10**9,
+            is_staff=True,
+            permissions=frozenset({Permission.MANAGE_STAFF}),
+        ),
+        Actor(app_id=1),
+        Actor.anonymous(),
+    ],
+    ids=["customer", "staff without", "staff with other", "app without", "anonymous"],
+)
+def test_acting_for_a_customer_needs_manage_users(
+    actor: Actor, query: str, variables: dict[str, Any]
+) -> None:
+    customer = make_user(email="buyer@example.com")
+    result = run_as(
+        actor, query, {**variables, "customer": to_global_id("User", customer.pk)}
+    )
+    assert result.errors is not None
+    assert isinstance(result.errors[0].original_error, PermissionDenied)
+    customer.refresh_from_db()
+    assert customer.first_name == "" and not Address.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "name"),
+    [
+        (FOR_CUSTOMER_UPDATE, {"input": {"firstName": "Eve"}}, "accountUpdate"),
+        (FOR_CUSTOMER_ADDRESS, {"input": US_ADDRESS}, "accountAddressCreate"),
+    ],
+)
+def test_unknown_or_staff_customers_are_not_found(
+    query: str, variables: dict[str, Any], name: str
+) -> None:
+    staff = make_user(email="staff@example.com", is_staff=True)
+    for target in (staff.pk, staff.pk + 1000):
+        result = run_as(
+            MANAGER_STAFF,
+            query,
+            {**variables, "customer": to_global_id("User", target)},
+        )
+        assert result.errors is None, result.errors
+        payload = result.data[name]  # type: ignore[index]
+        assert payload["user"] is None
+        assert payload["errors"] == [{"field": "customerId", "code": "NOT_FOUND"}]
+    staff.refresh_from_db()
+    assert staff.first_name == "" and not Address.objects.exists()
+
+
+def test_bad_input_for_a_customer_changes_nothing() -> None:
+    customer = make_user(email="buyer@example.com")
+    result = run_as(
+        MANAGER_APP,
+        FOR_CUSTOMER_ADDRESS,
+        {
+            "customer": to_global_id("User", customer.pk),
+            "input": {**US_ADDRESS, "postalCode": "ABC"},
+        },
+    )
+    payload = result.data["accountAddressCreate"]  # type: ignore[index]
+    assert payload["errors"] == [{"field": "postalCode", "code": "INVALID"}]
+    assert not Address.objects.exists()
+
+
+def test_without_customer_id_the_signed_in_user_acts_on_themselves(
+    gql: Any, auth: dict[str, str]
+) -> None:
+    other = make_user(email="other@example.com")
+    result = gql(FOR_CUSTOMER_UPDATE, {"input": {"firstName": "Me"}}, **auth)
+    payload = result["data"]["accountUpdate"]
+    assert payload["user"]["firstName"] == "Me"
+    assert payload["user"]["email"] != "other@example.com"
+    other.refresh_from_db()
+    assert other.first_name == ""
+    manager = run_as(MANAGER_APP, FOR_CUSTOMER_UPDATE, {"input": {"firstName": "X"}})
+    assert manager.errors is not None
+    assert isinstance(manager.errors[0].original_error, PermissionDenied)
