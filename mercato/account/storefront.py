@@ -219,12 +219,21 @@ def _user_for_token(purpose: Purpose, token: str, email: str | None = None) -> U
     return user
 
 
-def confirm_account(*, email: str, token: str) -> User:
-    """Mark the address of an account as confirmed, from the emailed token."""
+def confirm_account(*, email: str, token: str, password: str | None = None) -> User:
+    """Mark the address of an account as confirmed, from the emailed token; with
+    ``password``, also set the account's password (earlier tokens stop working)."""
     with transaction.atomic():
         user = _user_for_token(Purpose.CONFIRM_ACCOUNT, token, email)
+        fields = ["is_confirmed", "updated_at"]
+        if password is not None:
+            errors = ErrorCollector()
+            _check_password_strength(errors, password, user, "password")
+            errors.raise_if_any()
+            user.password = make_password(password)
+            _revoke_tokens(user)
+            fields += ["password", "jwt_token_key"]
         user.is_confirmed = True
-        user.save(update_fields=["is_confirmed", "updated_at"])
+        user.save(update_fields=fields)
         return user
 
 

@@ -102,9 +102,14 @@ def resolve_account_register(
 @mutations.field("confirmAccount")
 @mutation("account_errors")
 def resolve_confirm_account(
-    _: None, info: GraphQLResolveInfo, email: str, token: str
+    _: None,
+    info: GraphQLResolveInfo,
+    email: str,
+    token: str,
+    password: str | None = None,
 ) -> dict[str, Any]:
-    return {"user": storefront.confirm_account(email=email, token=token)}
+    user = storefront.confirm_account(email=email, token=token, password=password)
+    return {"user": user}
 
 
 @mutations.field("requestPasswordReset")

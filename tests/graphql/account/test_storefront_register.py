@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.core import signing
 from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -209,3 +210,41 @@ def test_link_keeps_the_redirect_query(gql: Any) -> None:
     link = deferred_emails()[0]["context"]["link"]
     params = link_params(link)
     assert params["lang"] == "pl" and params["token"] != "old"
+
+
+CONFIRM_WITH_PASSWORD = """
+mutation($email: String!, $token: String!, $password: String) {
+  confirmAccount(email: $email, token: $token, password: $password) {
+    user { email isConfirmed } errors { field code }
+  }
+}
+"""
+
+
+def test_confirm_with_a_password_sets_it(gql: Any) -> None:
+    register(gql)
+    params = link_params(deferred_emails()[-1]["context"]["link"])
+    result = gql(CONFIRM_WITH_PASSWORD, {**params, "password": "n3w-Secret-pw!"})
+    assert result["data"]["confirmAccount"] == {
+        "user": {"email": "ann@example.com", "isConfirmed": True},
+        "errors": [],
+    }
+    assert sign_in(gql, "ann@example.com")["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert sign_in(gql, "ann@example.com", "n3w-Secret-pw!")["errors"] == []
+
+
+def test_confirm_with_a_weak_password_changes_nothing(gql: Any) -> None:
+    register(gql)
+    params = link_params(deferred_emails()[-1]["context"]["link"])
+    result = gql(CONFIRM_WITH_PASSWORD, {**params, "password": "123"})
+    payload = result["data"]["confirmAccount"]
+    assert payload["user"] is None
+    assert ("password", "PASSWORD_TOO_SHORT") in [
+        (e["field"], e["code"]) for e in payload["errors"]
+    ]
+    user = User.objects.get()
+    assert user.is_confirmed is False
+    assert check_password(PASSWORD, user.password)
+    # The token still works.
+    confirmed = gql(CONFIRM, params)["data"]["confirmAccount"]
+    assert confirmed["errors"] == []
