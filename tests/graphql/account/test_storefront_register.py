@@ -132,16 +132,8 @@ def test_register_without_confirmation(gql: Any, settings: Any) -> None:
         ({"redirectUrl": "javascript:alert(1)"}, [("redirectUrl", "INVALID")]),
         ({"channel": "nowhere"}, [("channel", "NOT_FOUND")]),
         ({"firstName": "x" * 300}, [("firstName", "INVALID")]),
-        ({"firstName": "A\x00n"}, [("firstName", "INVALID")]),
         ({"email": "a" * 250 + "@example.com"}, [("email", "INVALID")]),
-        ({"email": "a\x00@example.com"}, [("email", "INVALID")]),
-        ({"channel": "w\x00"}, [("channel", "NOT_FOUND")]),
         ({"redirectUrl": "https://shop.example/a b"}, [("redirectUrl", "INVALID")]),
-        ({"redirectUrl": "https://shop.example/\x00"}, [("redirectUrl", "INVALID")]),
-        (
-            {"metadata": [{"key": "k", "value": "\x00"}]},
-            [("metadata", "INVALID")],
-        ),
         ({"metadata": [{"key": " ", "value": "v"}]}, [("metadata", "REQUIRED")]),
     ],
 )
@@ -248,3 +240,26 @@ def test_confirm_with_a_weak_password_changes_nothing(gql: Any) -> None:
     # The token still works.
     confirmed = gql(CONFIRM, params)["data"]["confirmAccount"]
     assert confirmed["errors"] == []
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"firstName": "A\x00n"},
+        {"email": "a\x00@example.com"},
+        {"channel": "w\x00"},
+        {"redirectUrl": "https://shop.example/\x00"},
+        {"metadata": [{"key": "k", "value": "\x00"}]},
+    ],
+)
+def test_register_with_a_nul_character_is_refused_at_the_door(
+    gql: Any, fields: dict[str, Any]
+) -> None:
+    """PostgreSQL cannot store NUL; the API refuses it before any resolver runs."""
+    make_user("taken@example.com")
+    data = {"email": "ann@example.com", "password": PASSWORD, "redirectUrl": REDIRECT}
+    result = gql(REGISTER, {"input": {**data, **fields}})
+    assert gql.last_status == 400
+    assert "NUL" in result["errors"][0]["message"]
+    assert User.objects.count() == 1
+    assert deferred_emails() == []
