@@ -72,6 +72,13 @@ class ProductType(ModelWithMetadata):
     has_variants = models.BooleanField(default=True)
     is_shipping_required = models.BooleanField(default=True)
     weight = models.FloatField(null=True, blank=True)
+    tax_class = models.ForeignKey(
+        "tax.TaxClass",
+        related_name="product_types",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("slug",)
@@ -118,6 +125,13 @@ class Product(ModelWithMetadata, SeoModel):
     )
     search_document = models.TextField(blank=True, default="")
     search_vector = SearchVectorField(null=True, blank=True)
+    tax_class = models.ForeignKey(
+        "tax.TaxClass",
+        related_name="products",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
     objects = ProductManager()
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "mercato.page",
     "mercato.menu",
     "mercato.thumbnail",
+    "mercato.tax",
 ]
 
 MIDDLEWARE = [
