@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "mercato.app",
     "mercato.channel",
     "mercato.inventory",
+    "mercato.shipping",
     "mercato.attribute",
     "mercato.product",
     "mercato.page",
