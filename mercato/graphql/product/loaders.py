@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mercato.attribute.models import (
@@ -83,6 +84,13 @@ class ProductListingLoader(Loader[int, ProductChannelListing]):
         return {row.product_id: row for row in rows}
 
 
+# The tax class of a listing's product, else of its product type.
+TAX_CLASS_ID = Coalesce(
+    F("variant__product__tax_class_id"),
+    F("variant__product__product_type__tax_class_id"),
+)
+
+
 class ProductListingsLoader(_ListLoader):
     """All channel listings of each product."""
 
@@ -106,7 +114,7 @@ class VariantListingsByProductLoader(_ListLoader):
             variant__product_id__in=keys,
             channel=self.channel,
             variant__product__channel_listings__channel=self.channel,
-        ).annotate(product_id=F("variant__product_id"))
+        ).annotate(product_id=F("variant__product_id"), tax_class_id=TAX_CLASS_ID)
         return _group(rows, "product_id")
 
 
@@ -116,7 +124,7 @@ class VariantListingLoader(Loader[int, ProductVariantChannelListing]):
     def batch_load(self, keys: list[int]) -> dict[int, ProductVariantChannelListing]:
         rows = ProductVariantChannelListing.objects.filter(
             variant_id__in=keys, channel=self.channel
-        )
+        ).annotate(tax_class_id=TAX_CLASS_ID)
         return {row.variant_id: row for row in rows}
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from graphql import GraphQLResolveInfo
 
+from mercato.channel.models import Channel
 from mercato.core.permissions import Permission
 from mercato.graphql.core.channels import channel_from_arg
 from mercato.graphql.core.connections import (
@@ -41,6 +42,7 @@ from mercato.product.models import (
 )
 from mercato.product.pricing import get_product_pricing, get_variant_pricing
 from mercato.product.queries import category_subtree_q, visible_products
+from mercato.tax.queries import ChannelTaxes, get_channel_taxes
 
 product = ObjectType("Product")
 variant = ObjectType("ProductVariant")
@@ -190,6 +192,22 @@ def resolve_thumbnail(
     )
 
 
+def _channel_taxes(info: GraphQLResolveInfo, channel: Channel) -> ChannelTaxes:
+    """The channel's taxes in its default country, read once per request."""
+    key = f"tax:{channel.pk}"
+    taxes: ChannelTaxes | None = info.context.cache.get(key)
+    if taxes is None:
+        taxes = get_channel_taxes(channel=channel, country_code=channel.default_country)
+        info.context.cache[key] = taxes
+    return taxes
+
+
+def _tax_class_id(listing: Any) -> int | None:
+    """The tax class the listing loaders annotate on each row."""
+    value: int | None = getattr(listing, "tax_class_id", None)
+    return value
+
+
 @product.field("pricing")
 def resolve_product_pricing(
     root: Product, info: GraphQLResolveInfo, address: Any = None
@@ -200,7 +218,11 @@ def resolve_product_pricing(
     listings = get_loader(
         info.context, L.VariantListingsByProductLoader, channel
     ).load_for(root, lambda p: p.pk)
-    return get_product_pricing(listings or [])
+    if not listings:
+        return None
+    return get_product_pricing(
+        listings, _channel_taxes(info, channel), _tax_class_id(listings[0])
+    )
 
 
 @product.field("isAvailableForPurchase")
@@ -284,7 +306,11 @@ def resolve_variant_pricing(
     listing = get_loader(info.context, L.VariantListingLoader, channel).load_for(
         root, lambda v: v.pk
     )
-    return get_variant_pricing(listing) if listing is not None else None
+    if listing is None:
+        return None
+    return get_variant_pricing(
+        listing, _channel_taxes(info, channel), _tax_class_id(listing)
+    )
 
 
 @variant.field("channelListings")
@@ -556,10 +582,16 @@ def resolve_listing_pricing(
 ) -> Any:
     from mercato.product.models import ProductVariantChannelListing
 
-    listings = ProductVariantChannelListing.objects.filter(
-        variant__product_id=root.product_id, channel_id=root.channel_id
+    listings = list(
+        ProductVariantChannelListing.objects.filter(
+            variant__product_id=root.product_id, channel_id=root.channel_id
+        ).annotate(tax_class_id=L.TAX_CLASS_ID)
     )
-    return get_product_pricing(listings)
+    if not listings:
+        return None
+    return get_product_pricing(
+        listings, _channel_taxes(info, root.channel), _tax_class_id(listings[0])
+    )
 
 
 @variant_listing.field("price")
