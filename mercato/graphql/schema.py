@@ -23,6 +23,7 @@ DOMAINS = (
     "inventory",
     "page",
     "menu",
+    "checkout",
 )
 
 HERE = Path(__file__).parent

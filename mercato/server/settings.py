@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "mercato.product",
     "mercato.page",
     "mercato.menu",
+    "mercato.checkout",
     "mercato.thumbnail",
     "mercato.tax",
 ]

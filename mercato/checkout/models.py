@@ -1,0 +1,87 @@
+"""A shopper's cart: the checkout, its lines and the prices last computed for them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from mercato.core.models import ModelWithMetadata
+
+
+class Checkout(ModelWithMetadata):
+    """A cart in one channel. ``token`` is both the key and the bearer secret.
+
+    The price fields hold what ``calculations.recalculate_checkout`` last stored;
+    they are current until ``price_expiration``.
+    """
+
+    token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    last_change = models.DateTimeField(default=timezone.now)
+    channel = models.ForeignKey(
+        "channel.Channel", related_name="checkouts", on_delete=models.PROTECT
+    )
+    user = models.ForeignKey(
+        "account.User",
+        related_name="checkouts",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    email = models.CharField(max_length=254, blank=True)
+    shipping_address = models.ForeignKey(
+        "account.Address",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    billing_address = models.ForeignKey(
+        "account.Address",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    language_code = models.CharField(max_length=35, default="en")
+    currency = models.CharField(max_length=3)
+    subtotal_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    total_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    undiscounted_total_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    price_expiration = models.DateTimeField(default=timezone.now)
+
+    class Meta(ModelWithMetadata.Meta):
+        ordering = ("-last_change", "token")
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+
+class CheckoutLine(ModelWithMetadata):
+    checkout = models.ForeignKey(
+        Checkout, related_name="lines", on_delete=models.CASCADE
+    )
+    variant = models.ForeignKey(
+        "product.ProductVariant", related_name="+", on_delete=models.CASCADE
+    )
+    quantity = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    unit_price_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    undiscounted_unit_price_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    total_price_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    undiscounted_total_price_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+
+    class Meta(ModelWithMetadata.Meta):
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.variant_id}"
