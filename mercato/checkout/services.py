@@ -45,6 +45,8 @@ REQUIRED = "REQUIRED"
 UNAVAILABLE_VARIANT_IN_CHANNEL = "UNAVAILABLE_VARIANT_IN_CHANNEL"
 ZERO_QUANTITY = "ZERO_QUANTITY"
 
+EMAIL_MAX_LENGTH = 254  # Checkout.email's column
+
 
 class NotCheckoutOwner(Exception):
     """The actor may not change who the checkout belongs to."""
@@ -207,11 +209,11 @@ def _check_stock(
 
 
 def _checked_address(
-    data: Mapping[str, Any] | None, address_type: AddressType, field: str
+    data: Mapping[str, Any] | None, address_type: AddressType
 ) -> dict[str, str] | None:
     if data is None:
         return None
-    return validate_address(data, address_type=address_type, field_prefix="")
+    return validate_address(data, address_type=address_type)
 
 
 def _check_email(
@@ -224,7 +226,11 @@ def _check_email(
         validate_email(value)
     except ValidationError:
         errors.add(field, INVALID, "Enter a valid email address.")
-    return value.lower() if value else value
+        return ""
+    if len(value) > EMAIL_MAX_LENGTH:
+        errors.add(field, INVALID, "The email address is too long.")
+        return ""
+    return value.lower()
 
 
 def _replace_address(old: Address | None, data: dict[str, str]) -> Address:
@@ -289,12 +295,8 @@ def create_checkout(
         _check_variants(errors, channel, quantities)
         clean_email = _check_email(errors, email)
         errors.raise_if_any()
-        shipping = _checked_address(
-            shipping_address, AddressType.SHIPPING, "shippingAddress"
-        )
-        billing = _checked_address(
-            billing_address, AddressType.BILLING, "billingAddress"
-        )
+        shipping = _checked_address(shipping_address, AddressType.SHIPPING)
+        billing = _checked_address(billing_address, AddressType.BILLING)
         user = User.objects.filter(pk=actor.user_id).first() if actor.user_id else None
         checkout = Checkout.objects.create(
             channel=channel,

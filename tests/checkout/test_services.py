@@ -110,6 +110,9 @@ def test_create_rejects_bad_address_and_email(catalog: Catalog) -> None:
         create(catalog, (0, 1), email="not-an-email")
     assert codes(failed) == ["INVALID"]
     with pytest.raises(ValidationFailed) as failed:
+        create(catalog, (0, 1), email="a" * 250 + "@example.com")
+    assert codes(failed) == ["INVALID"]
+    with pytest.raises(ValidationFailed) as failed:
         create(catalog, (0, 1), shipping_address={**ADDRESS, "postal_code": "x"})
     assert failed.value.errors[0].extra == {"address_type": "SHIPPING"}
     assert not Checkout.objects.exists()
