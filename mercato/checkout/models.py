@@ -21,8 +21,9 @@ class Checkout(ModelWithMetadata):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     last_change = models.DateTimeField(default=timezone.now)
+    # A deleted channel takes its carts with it: they cannot be completed elsewhere.
     channel = models.ForeignKey(
-        "channel.Channel", related_name="checkouts", on_delete=models.PROTECT
+        "channel.Channel", related_name="checkouts", on_delete=models.CASCADE
     )
     user = models.ForeignKey(
         "account.User",

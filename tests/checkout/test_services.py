@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from mercato.account.addresses import AddressType
+from mercato.channel.services import delete_channel
 from mercato.checkout import services
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.checkout.queries import get_checkout
@@ -293,3 +294,10 @@ def test_prices_are_recalculated_only_once_expired(catalog: Catalog) -> None:
     )
     stale = get_checkout(checkout.pk)
     assert stale is not None and stale.total_amount == Decimal("99.000")
+
+
+def test_deleting_the_channel_deletes_its_checkouts(catalog: Catalog) -> None:
+    create(catalog, (0, 1))
+    delete_channel(actor=Actor.anonymous(), channel_id=catalog.channel.pk)
+    assert not Checkout.objects.exists()
+    assert not CheckoutLine.objects.exists()
