@@ -18,6 +18,7 @@ from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
 from mercato.core.slugs import check_length, check_slug
 from mercato.inventory.models import ChannelWarehouse, Warehouse
+from mercato.tax.services import create_tax_configuration
 
 INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
@@ -81,7 +82,8 @@ def create_channel(
     is_active: bool = False,
     warehouse_ids: Sequence[int] = (),
 ) -> Channel:
-    """Create a channel linked to ``warehouse_ids`` (in that priority order)."""
+    """Create a channel linked to ``warehouse_ids`` (in that priority order),
+    with the default tax configuration."""
     errors = ErrorCollector()
     _check_name(errors, name)
     check_slug(errors, Channel, slug)
@@ -100,6 +102,7 @@ def create_channel(
             is_active=is_active,
         )
         _add_warehouses(channel, warehouse_ids)
+        create_tax_configuration(channel=channel)
     forget_channels()
     return channel
 

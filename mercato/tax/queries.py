@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from mercato.channel.models import Channel
 from mercato.tax.models import (
@@ -47,8 +47,32 @@ def list_tax_configurations() -> QuerySet[TaxConfiguration]:
     return TaxConfiguration.objects.order_by("pk")
 
 
-def list_tax_classes() -> QuerySet[TaxClass]:
-    return TaxClass.objects.order_by("name", "pk")
+def list_tax_classes(
+    *, ids: list[int] | None = None, countries: list[str] | None = None
+) -> QuerySet[TaxClass]:
+    """Tax classes, optionally only these ids or those with a rate in a country."""
+    rows = TaxClass.objects.all()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    if countries is not None:
+        rows = rows.filter(
+            pk__in=TaxClassCountryRate.objects.filter(country__in=countries).values(
+                "tax_class_id"
+            )
+        )
+    return rows
+
+
+def list_country_rates(country_code: str) -> list[TaxClassCountryRate]:
+    """A country's rates: its default first, then per tax class."""
+    rows = TaxClassCountryRate.objects.filter(country=country_code.upper())
+    return list(rows.order_by(F("tax_class_id").asc(nulls_first=True), "pk"))
+
+
+def list_rate_countries() -> list[str]:
+    """Countries that have any flat rate, in order."""
+    rows = TaxClassCountryRate.objects.order_by("country").distinct("country")
+    return list(rows.values_list("country", flat=True))
 
 
 def get_country_rates(country_code: str) -> dict[int | None, Decimal]:

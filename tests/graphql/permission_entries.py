@@ -127,6 +127,12 @@ MUTATION_ENTRIES: dict[str, Any] = {
     "updateMetadata": PER_OBJECT,
     "updatePrivateMetadata": PER_OBJECT,
     "updateWarehouse": frozenset({P.MANAGE_PRODUCTS}),
+    "taxClassCreate": frozenset({P.MANAGE_TAXES}),
+    "taxClassDelete": frozenset({P.MANAGE_TAXES}),
+    "taxClassUpdate": frozenset({P.MANAGE_TAXES}),
+    "taxConfigurationUpdate": frozenset({P.MANAGE_TAXES}),
+    "taxCountryConfigurationDelete": frozenset({P.MANAGE_TAXES}),
+    "taxCountryConfigurationUpdate": frozenset({P.MANAGE_TAXES}),
 }
 
 FIELD_ENTRIES: dict[str, Any] = {
@@ -204,4 +210,17 @@ FIELD_ENTRIES: dict[str, Any] = {
     "Warehouse.privateMetadata": frozenset({P.MANAGE_PRODUCTS}),
     "Warehouse.privateMetafield": frozenset({P.MANAGE_PRODUCTS}),
     "Warehouse.privateMetafields": frozenset({P.MANAGE_PRODUCTS}),
+    "Channel.taxConfiguration": frozenset({P.MANAGE_TAXES}),
+    "Query.taxClass": frozenset({P.MANAGE_TAXES}),
+    "Query.taxClasses": frozenset({P.MANAGE_TAXES}),
+    "Query.taxConfiguration": frozenset({P.MANAGE_TAXES}),
+    "Query.taxConfigurations": frozenset({P.MANAGE_TAXES}),
+    "Query.taxCountryConfiguration": frozenset({P.MANAGE_TAXES}),
+    "Query.taxCountryConfigurations": frozenset({P.MANAGE_TAXES}),
+    "TaxClass.privateMetadata": frozenset({P.MANAGE_TAXES}),
+    "TaxClass.privateMetafield": frozenset({P.MANAGE_TAXES}),
+    "TaxClass.privateMetafields": frozenset({P.MANAGE_TAXES}),
+    "TaxConfiguration.privateMetadata": frozenset({P.MANAGE_TAXES}),
+    "TaxConfiguration.privateMetafield": frozenset({P.MANAGE_TAXES}),
+    "TaxConfiguration.privateMetafields": frozenset({P.MANAGE_TAXES}),
 }
