@@ -293,3 +293,24 @@ def test_query_count_does_not_grow_with_lines(
         result = gql(LINES_QUERY, {"id": ten})
     assert len(result["data"]["checkout"]["lines"]) == 10
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_checkouts_list_query_count_does_not_grow(
+    staff_gql: Any, gql: Any, catalog: Catalog, count_queries: Any
+) -> None:
+    query = """
+    { checkouts(first: 20) { edges { node {
+      quantity channel { slug } shippingAddress { city }
+      lines { variant { name } totalPrice { gross { amount } } }
+    } } } }
+    """
+    staff = (Permission.MANAGE_CHECKOUTS,)
+    create(gql, catalog, (0, 1), (1, 1))
+    with count_queries() as small:
+        assert staff_gql(query, permissions=staff).errors is None
+    for index in range(2, 7):
+        create(gql, catalog, (index, 1))
+    with count_queries() as large:
+        result = staff_gql(query, permissions=staff)
+    assert result.errors is None and len(result.data["checkouts"]["edges"]) == 6
+    assert len(large.captured_queries) == len(small.captured_queries)
