@@ -23,6 +23,7 @@ DOMAINS = (
     "inventory",
     "page",
     "menu",
+    "shipping",
     "tax",
     "checkout",
 )

@@ -35,11 +35,18 @@ NOT_FOUND = "NOT_FOUND"
 REQUIRED = "REQUIRED"
 
 
+# Two-letter CLDR territories that ISO 3166-1 does not assign to a country.
+NOT_COUNTRIES = frozenset(
+    {"CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "UN", "XA", "XB", "ZZ"}
+)
+
+
 @cache
 def country_codes() -> frozenset[str]:
     """Two-letter ISO 3166 codes that name a country (not a region like ``001``)."""
     territories = [str(code) for code in Locale("en").territories]
-    return frozenset(code for code in territories if len(code) == 2 and code.isalpha())
+    letters = {code for code in territories if len(code) == 2 and code.isalpha()}
+    return frozenset(letters - NOT_COUNTRIES)
 
 
 # ---------------------------------------------------------------- zones

@@ -70,7 +70,7 @@ def test_create_zone_bad_input_changes_nothing() -> None:
             actor=STAFF,
             changes=ZoneChanges(
                 name=" ",
-                countries=["XX", "001"],
+                countries=["XX", "001", "EU"],
                 default=True,
                 add_warehouses=[lonely.pk],
                 add_channels=[10**9],

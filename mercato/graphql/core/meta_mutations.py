@@ -33,6 +33,7 @@ from mercato.product.models import (
     ProductType,
     ProductVariant,
 )
+from mercato.shipping.models import ShippingMethod, ShippingZone
 
 
 class MetadataTarget(NamedTuple):
@@ -57,6 +58,8 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
         ProductType, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES
     ),
     "ProductVariant": MetadataTarget(ProductVariant, Permission.MANAGE_PRODUCTS),
+    "ShippingMethodType": MetadataTarget(ShippingMethod, Permission.MANAGE_SHIPPING),
+    "ShippingZone": MetadataTarget(ShippingZone, Permission.MANAGE_SHIPPING),
     "Warehouse": MetadataTarget(Warehouse, Permission.MANAGE_PRODUCTS),
 }
 

@@ -1,0 +1,302 @@
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import ObjectType, QueryType, ScalarType
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from mercato.channel.models import Channel
+from mercato.channel.queries import list_channels
+from mercato.core.money import Money
+from mercato.core.permissions import Permission
+from mercato.graphql.channel.loaders import ChannelByIdLoader
+from mercato.graphql.core.connections import Connection, connection_from_queryset
+from mercato.graphql.core.dataloaders import attach_batch, channel_of, get_loader
+from mercato.graphql.core.ids import decode_id, decode_ids, to_global_id
+from mercato.graphql.core.metadata import bind_metadata
+from mercato.graphql.core.permissions import require_any
+from mercato.graphql.core.resolvers import country_display
+from mercato.graphql.shipping.loaders import (
+    ChannelsByZoneLoader,
+    ListingsByMethodLoader,
+    MethodsByZoneLoader,
+    PostalCodeRulesByMethodLoader,
+    WarehousesByZoneLoader,
+)
+from mercato.graphql.shipping.mutations import mutations
+from mercato.product.models import Product
+from mercato.shipping.models import (
+    ShippingMethod,
+    ShippingMethodChannelListing,
+    ShippingMethodPostalCodeRule,
+    ShippingZone,
+)
+
+query = QueryType()
+zone_type = ObjectType("ShippingZone")
+method_type = ObjectType("ShippingMethodType")
+listing_type = ObjectType("ShippingMethodChannelListing")
+rule_type = ObjectType("ShippingMethodPostalCodeRule")
+weight_scalar = ScalarType("WeightScalar")
+
+
+@weight_scalar.value_parser
+def parse_weight(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise GraphQLError(f"WeightScalar cannot represent {value!r}.")
+    try:
+        weight = float(value)
+    except ValueError as exc:
+        raise GraphQLError(f"WeightScalar cannot represent {value!r}.") from exc
+    if weight != weight or weight in (float("inf"), float("-inf")):
+        raise GraphQLError(f"WeightScalar cannot represent {value!r}.")
+    return weight
+
+
+def _channel(slug: str | None) -> Channel | None:
+    """The channel named by a shipping read; staff may name inactive ones."""
+    if slug is None:
+        return None
+    channel = next((c for c in list_channels() if c.slug == slug), None)
+    if channel is None:
+        raise GraphQLError(f"Channel with '{slug}' slug does not exist.")
+    return channel
+
+
+@query.field("shippingZone")
+@require_any(Permission.MANAGE_SHIPPING)
+def resolve_shipping_zone(
+    _: None, info: GraphQLResolveInfo, id: str, channel: str | None = None
+) -> ShippingZone | None:
+    scope = _channel(channel)
+    zone = ShippingZone.objects.filter(pk=decode_id(id, "ShippingZone")).first()
+    if zone is not None:
+        attach_batch([zone], scope)
+    return zone
+
+
+@query.field("shippingZones")
+@require_any(Permission.MANAGE_SHIPPING)
+def resolve_shipping_zones(
+    _: None,
+    info: GraphQLResolveInfo,
+    filter: dict[str, Any] | None = None,
+    channel: str | None = None,
+    **page: Any,
+) -> Connection:
+    scope = _channel(channel)
+    zones = ShippingZone.objects.all()
+    if scope is not None:
+        zones = zones.filter(channels=scope)
+    filter = filter or {}
+    if filter.get("search"):
+        zones = zones.filter(name__icontains=filter["search"].replace("\x00", ""))
+    if filter.get("channels"):
+        ids = decode_ids(filter["channels"], "Channel")
+        zones = zones.filter(pk__in=ShippingZone.objects.filter(channels__in=ids))
+    return connection_from_queryset(
+        zones, page, keys=[("pk", False)], name="shippingZones", channel=scope
+    )
+
+
+@zone_type.field("id")
+def resolve_zone_id(root: ShippingZone, info: GraphQLResolveInfo) -> str:
+    return to_global_id("ShippingZone", root.pk)
+
+
+@zone_type.field("countries")
+def resolve_countries(
+    root: ShippingZone, info: GraphQLResolveInfo
+) -> list[dict[str, str]]:
+    return [country_display(code) for code in root.countries]
+
+
+@zone_type.field("description")
+def resolve_zone_description(root: ShippingZone, info: GraphQLResolveInfo) -> str:
+    return root.description
+
+
+def _methods(root: ShippingZone, info: GraphQLResolveInfo) -> list[ShippingMethod]:
+    loader = get_loader(info.context, MethodsByZoneLoader, channel_of(root))
+    return loader.load_for(root, lambda zone: zone.pk) or []
+
+
+@zone_type.field("shippingMethods")
+def resolve_methods(
+    root: ShippingZone, info: GraphQLResolveInfo
+) -> list[ShippingMethod]:
+    return _methods(root, info)
+
+
+@zone_type.field("channels")
+def resolve_zone_channels(root: ShippingZone, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, ChannelsByZoneLoader).load_for(
+        root, lambda zone: zone.pk
+    )
+
+
+@zone_type.field("warehouses")
+def resolve_zone_warehouses(root: ShippingZone, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, WarehousesByZoneLoader).load_for(
+        root, lambda zone: zone.pk
+    )
+
+
+def _listing_in_scope(
+    method: ShippingMethod, info: GraphQLResolveInfo
+) -> ShippingMethodChannelListing | None:
+    channel = channel_of(method)
+    if channel is None:
+        return None
+    listings = get_loader(info.context, ListingsByMethodLoader).load_for(
+        method, lambda m: m.pk
+    )
+    return next((x for x in listings or [] if x.channel_id == channel.pk), None)
+
+
+@zone_type.field("priceRange")
+def resolve_price_range(
+    root: ShippingZone, info: GraphQLResolveInfo
+) -> dict[str, Money] | None:
+    listings = [_listing_in_scope(method, info) for method in _methods(root, info)]
+    prices = [Money(x.price_amount, x.currency) for x in listings if x is not None]
+    if not prices:
+        return None
+    return {"start": min(prices), "stop": max(prices)}
+
+
+@method_type.field("id")
+def resolve_method_id(root: ShippingMethod, info: GraphQLResolveInfo) -> str:
+    return to_global_id("ShippingMethodType", root.pk)
+
+
+@method_type.field("type")
+def resolve_method_type(root: ShippingMethod, info: GraphQLResolveInfo) -> str:
+    return root.type.upper()
+
+
+@method_type.field("channelListings")
+def resolve_channel_listings(root: ShippingMethod, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, ListingsByMethodLoader).load_for(
+        root, lambda m: m.pk
+    )
+
+
+@method_type.field("postalCodeRules")
+def resolve_postal_code_rules(root: ShippingMethod, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, PostalCodeRulesByMethodLoader).load_for(
+        root, lambda m: m.pk
+    )
+
+
+@method_type.field("minimumOrderPrice")
+def resolve_method_minimum(
+    root: ShippingMethod, info: GraphQLResolveInfo
+) -> Money | None:
+    listing = _listing_in_scope(root, info)
+    return resolve_listing_minimum(listing, info) if listing else None
+
+
+@method_type.field("maximumOrderPrice")
+def resolve_method_maximum(
+    root: ShippingMethod, info: GraphQLResolveInfo
+) -> Money | None:
+    listing = _listing_in_scope(root, info)
+    return resolve_listing_maximum(listing, info) if listing else None
+
+
+def _weight(value: float | None) -> dict[str, Any] | None:
+    return None if value is None else {"unit": "KG", "value": value}
+
+
+@method_type.field("minimumOrderWeight")
+def resolve_minimum_weight(
+    root: ShippingMethod, info: GraphQLResolveInfo
+) -> dict[str, Any] | None:
+    return _weight(root.minimum_order_weight)
+
+
+@method_type.field("maximumOrderWeight")
+def resolve_maximum_weight(
+    root: ShippingMethod, info: GraphQLResolveInfo
+) -> dict[str, Any] | None:
+    return _weight(root.maximum_order_weight)
+
+
+@method_type.field("excludedProducts")
+def resolve_excluded_products(
+    root: ShippingMethod, info: GraphQLResolveInfo, **page: Any
+) -> Connection:
+    return connection_from_queryset(
+        Product.objects.filter(excluded_shipping_methods=root),
+        page,
+        keys=[("pk", False)],
+        name="excludedProducts",
+    )
+
+
+@listing_type.field("id")
+def resolve_listing_id(
+    root: ShippingMethodChannelListing, info: GraphQLResolveInfo
+) -> str:
+    return to_global_id("ShippingMethodChannelListing", root.pk)
+
+
+@listing_type.field("channel")
+def resolve_listing_channel(
+    root: ShippingMethodChannelListing, info: GraphQLResolveInfo
+) -> Any:
+    return get_loader(info.context, ChannelByIdLoader).load_for(
+        root, lambda x: x.channel_id
+    )
+
+
+@listing_type.field("price")
+def resolve_listing_price(
+    root: ShippingMethodChannelListing, info: GraphQLResolveInfo
+) -> Money:
+    return Money(root.price_amount, root.currency)
+
+
+@listing_type.field("minimumOrderPrice")
+def resolve_listing_minimum(
+    root: ShippingMethodChannelListing, info: GraphQLResolveInfo
+) -> Money | None:
+    amount = root.minimum_order_price_amount
+    return None if amount is None else Money(amount, root.currency)
+
+
+@listing_type.field("maximumOrderPrice")
+def resolve_listing_maximum(
+    root: ShippingMethodChannelListing, info: GraphQLResolveInfo
+) -> Money | None:
+    amount = root.maximum_order_price_amount
+    return None if amount is None else Money(amount, root.currency)
+
+
+@rule_type.field("id")
+def resolve_rule_id(
+    root: ShippingMethodPostalCodeRule, info: GraphQLResolveInfo
+) -> str:
+    return to_global_id("ShippingMethodPostalCodeRule", root.pk)
+
+
+@rule_type.field("inclusionType")
+def resolve_inclusion_type(
+    root: ShippingMethodPostalCodeRule, info: GraphQLResolveInfo
+) -> str:
+    return root.inclusion_type.upper()
+
+
+bind_metadata(zone_type, Permission.MANAGE_SHIPPING)
+bind_metadata(method_type, Permission.MANAGE_SHIPPING)
+
+bindables = [
+    query,
+    mutations,
+    zone_type,
+    method_type,
+    listing_type,
+    rule_type,
+    weight_scalar,
+]
