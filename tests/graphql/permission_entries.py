@@ -242,4 +242,8 @@ FIELD_ENTRIES: dict[str, Any] = {
     "TaxConfiguration.privateMetadata": frozenset({P.MANAGE_TAXES}),
     "TaxConfiguration.privateMetafield": frozenset({P.MANAGE_TAXES}),
     "TaxConfiguration.privateMetafields": frozenset({P.MANAGE_TAXES}),
+    "Product.taxClass": frozenset({P.MANAGE_PRODUCTS, P.MANAGE_TAXES}),
+    "ProductType.taxClass": frozenset(
+        {P.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES, P.MANAGE_PRODUCTS, P.MANAGE_TAXES}
+    ),
 }

@@ -16,6 +16,7 @@ from mercato.graphql.core.resolvers import country_display
 from mercato.graphql.tax import loaders as L
 from mercato.graphql.tax.mutations import bindables as mutation_bindables
 from mercato.graphql.tax.mutations import country_rates
+from mercato.product.models import Product, ProductType
 from mercato.tax.models import (
     TaxCalculationStrategy,
     TaxClass,
@@ -31,6 +32,8 @@ from mercato.tax.queries import (
 
 query = QueryType()
 channel = ObjectType("Channel")
+product = ObjectType("Product")
+product_type = ObjectType("ProductType")
 configuration = ObjectType("TaxConfiguration")
 per_country = ObjectType("TaxConfigurationPerCountry")
 tax_class = ObjectType("TaxClass")
@@ -116,6 +119,26 @@ def resolve_channel_tax_configuration(
     return found if found is not None else get_tax_configuration(root)
 
 
+@product.field("taxClass")
+@require_any(Permission.MANAGE_PRODUCTS, Permission.MANAGE_TAXES)
+def resolve_product_tax_class(root: Product, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, L.TaxClassByIdLoader).load_for(
+        root, lambda p: p.tax_class_id
+    )
+
+
+@product_type.field("taxClass")
+@require_any(
+    Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES,
+    Permission.MANAGE_PRODUCTS,
+    Permission.MANAGE_TAXES,
+)
+def resolve_product_type_tax_class(root: ProductType, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, L.TaxClassByIdLoader).load_for(
+        root, lambda t: t.tax_class_id
+    )
+
+
 @configuration.field("id")
 def resolve_configuration_id(root: TaxConfiguration, info: GraphQLResolveInfo) -> str:
     return to_global_id("TaxConfiguration", root.pk)
@@ -175,6 +198,8 @@ bind_metadata(tax_class, Permission.MANAGE_TAXES)
 bindables = [
     query,
     channel,
+    product,
+    product_type,
     configuration,
     per_country,
     tax_class,

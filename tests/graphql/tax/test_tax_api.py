@@ -10,7 +10,7 @@ from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.ids import to_global_id
 from mercato.tax.models import TaxClass, TaxClassCountryRate
 from mercato.tax.queries import get_tax_configuration
-from tests.factories.catalog import ChannelFactory
+from tests.factories.catalog import ChannelFactory, build_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +304,26 @@ def test_a_new_channel_gets_a_tax_configuration(staff_gql: Any) -> None:
         "chargeTaxes": True,
         "pricesEnteredWithTax": True,
     }
+
+
+def test_products_and_types_show_their_tax_class(staff_gql: Any) -> None:
+    catalog = build_catalog(2)
+    books = TaxClass.objects.create(name="Books")
+    catalog.product_type.tax_class = books
+    catalog.product_type.save()
+    product = catalog.products[0]
+    product.tax_class = TaxClass.objects.create(name="Zero")
+    product.save()
+    result = staff_gql(
+        """{ products(first: 10, channel: "default-channel") { edges { node {
+             slug taxClass { name } productType { taxClass { name } } } } } }""",
+        None,
+        (Permission.MANAGE_PRODUCTS,),
+    )
+    assert result.errors is None, result.errors
+    nodes = {
+        edge["node"]["slug"]: edge["node"] for edge in result.data["products"]["edges"]
+    }
+    assert nodes[product.slug]["taxClass"] == {"name": "Zero"}
+    assert nodes[product.slug]["productType"]["taxClass"] == {"name": "Books"}
+    assert nodes[catalog.products[1].slug]["taxClass"] is None
