@@ -310,9 +310,13 @@ def _check_postal_codes(
         errors.add("inclusionType", INVALID, "Unknown inclusion type.")
     if changes.add_postal_code_rules and changes.inclusion_type is None:
         errors.add("inclusionType", REQUIRED, "Say whether the codes are included.")
+    limit = ShippingMethodPostalCodeRule._meta.get_field("start").max_length or 0
     for rule in changes.add_postal_code_rules:
         if not rule.start.strip() or has_nul(rule.start) or has_nul(rule.end):
             errors.add("addPostalCodeRules", INVALID, "Give a postal code to start.")
+            break
+        if max(len(rule.start.strip()), len((rule.end or "").strip())) > limit:
+            errors.add("addPostalCodeRules", INVALID, "The postal code is too long.")
             break
     pairs = [(r.start, r.end) for r in changes.add_postal_code_rules]
     if len(set(pairs)) != len(pairs):
@@ -434,7 +438,12 @@ def _check_listing(
     if existing is not None:
         low = existing.minimum_order_price_amount if low is None else low
         high = existing.maximum_order_price_amount if high is None else high
-    if low is not None and high is not None and high.is_finite() and high < low:
+    bounds = [value for value in (low, high) if value is not None]
+    if (
+        len(bounds) == 2
+        and all(v.is_finite() for v in bounds)
+        and bounds[1] < bounds[0]
+    ):
         errors.add(
             "maximumOrderPrice",
             MAX_LESS_THAN_MIN,

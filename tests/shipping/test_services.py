@@ -186,6 +186,21 @@ def test_method_bad_input_changes_nothing() -> None:
     assert not method.postal_code_rules.exists()
 
 
+def test_postal_code_longer_than_the_column_is_invalid() -> None:
+    method = ShippingMethodFactory()
+    with pytest.raises(ValidationFailed) as failed:
+        services.update_method(
+            actor=STAFF,
+            method_id=method.pk,
+            changes=MethodChanges(
+                add_postal_code_rules=[PostalCodeRange("1", "9" * 33)],
+                inclusion_type="exclude",
+            ),
+        )
+    assert codes(failed) == {("addPostalCodeRules", "INVALID")}
+    assert not method.postal_code_rules.exists()
+
+
 def test_create_method_needs_a_zone() -> None:
     with pytest.raises(ValidationFailed) as failed:
         services.create_method(
