@@ -214,6 +214,8 @@ def _product_type_data(data: dict[str, Any]) -> product_types.ProductTypeData:
     for key in ("product_attributes", "variant_attributes"):
         if key in data:
             fields[key.removesuffix("s") + "_ids"] = id_list(data[key], "Attribute")
+    if "tax_class" in data:
+        fields["tax_class_id"] = optional_id(data["tax_class"], "TaxClass")
     return product_types.ProductTypeData(**fields)
 
 

@@ -68,6 +68,8 @@ def _product_data(data: dict[str, Any]) -> products.ProductData:
         fields["category_id"] = optional_id(data["category"], "Category")
     if "collections" in data:
         fields["collection_ids"] = id_list(data["collections"], "Collection")
+    if "tax_class" in data:
+        fields["tax_class_id"] = optional_id(data["tax_class"], "TaxClass")
     if "attributes" in data:
         fields["attributes"] = attribute_values(data["attributes"])
     return products.ProductData(**fields, **seo_fields(data), **metadata_fields(data))

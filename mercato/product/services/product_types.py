@@ -22,6 +22,7 @@ from mercato.product.search import update_products_search_index
 from mercato.product.services.common import (
     UNSET,
     Unset,
+    check_ids_exist,
     check_lengths,
     check_no_duplicates,
     check_no_nul,
@@ -29,6 +30,7 @@ from mercato.product.services.common import (
     missing_name,
 )
 from mercato.product.services.products import delete_products_now
+from mercato.tax.models import TaxClass
 
 
 @dataclass
@@ -41,6 +43,7 @@ class ProductTypeData:
     is_shipping_required: bool | Unset | None = UNSET
     product_attribute_ids: list[int] | Unset | None = UNSET
     variant_attribute_ids: list[int] | Unset | None = UNSET
+    tax_class_id: int | Unset | None = UNSET
 
 
 def _check_attributes(
@@ -75,6 +78,8 @@ def _validate(
             exclude_pk=instance.pk if instance is not None else None,
         )
     _check_attributes(errors, "productAttributes", data.product_attribute_ids)
+    if isinstance(data.tax_class_id, int):
+        check_ids_exist(errors, TaxClass, "taxClass", [data.tax_class_id])
     _check_attributes(errors, "variantAttributes", data.variant_attribute_ids)
     if (
         isinstance(data.product_attribute_ids, list)
@@ -101,6 +106,8 @@ def _apply(product_type: ProductType, data: ProductTypeData) -> None:
         product_type.kind = ProductTypeKind(data.kind)
     if isinstance(data.is_shipping_required, bool):
         product_type.is_shipping_required = data.is_shipping_required
+    if data.tax_class_id is not UNSET:
+        product_type.tax_class_id = data.tax_class_id
 
 
 def _assign(product_type: ProductType, data: ProductTypeData) -> None:

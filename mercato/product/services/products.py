@@ -40,6 +40,7 @@ from mercato.product.services.common import (
     editorjs_plaintext,
     missing_name,
 )
+from mercato.tax.models import TaxClass
 from mercato.thumbnail.services import delete_thumbnails
 
 RATING_RANGE = (0.0, 5.0)
@@ -60,6 +61,7 @@ class ProductData(MetadataFields):
     rating: float | Unset | None = UNSET
     external_reference: str | Unset | None = UNSET
     attributes: list[AttributeValueData] | Unset | None = UNSET
+    tax_class_id: int | Unset | None = UNSET
 
 
 def assigned_attributes(
@@ -93,6 +95,8 @@ def _validate(
         check_slug(errors, Product, data.slug, exclude_pk=exclude_pk)
     if isinstance(data.category_id, int):
         check_ids_exist(errors, Category, "category", [data.category_id])
+    if isinstance(data.tax_class_id, int):
+        check_ids_exist(errors, TaxClass, "taxClass", [data.tax_class_id])
     if isinstance(data.collection_ids, list):
         check_no_duplicates(errors, "collections", data.collection_ids)
         check_ids_exist(errors, Collection, "collections", data.collection_ids)
@@ -139,6 +143,8 @@ def _apply(product: Product, data: ProductData) -> None:
         product.category_id = data.category_id
     if data.rating is not UNSET:
         product.rating = data.rating
+    if data.tax_class_id is not UNSET:
+        product.tax_class_id = data.tax_class_id
     if data.external_reference is not UNSET:
         product.external_reference = data.external_reference or None
 

@@ -327,3 +327,45 @@ def test_products_and_types_show_their_tax_class(staff_gql: Any) -> None:
     assert nodes[product.slug]["taxClass"] == {"name": "Zero"}
     assert nodes[product.slug]["productType"]["taxClass"] == {"name": "Books"}
     assert nodes[catalog.products[1].slug]["taxClass"] is None
+
+
+def test_product_and_type_mutations_set_the_tax_class(staff_gql: Any) -> None:
+    catalog = build_catalog(1)
+    books = TaxClass.objects.create(name="Books")
+    product = catalog.products[0]
+    class_id = to_global_id("TaxClass", books.pk)
+    result = staff_gql(
+        """mutation($id: ID!, $tc: ID) {
+             productUpdate(id: $id, input: {taxClass: $tc}) {
+               product { taxClass { name } } errors { field code } }
+             productTypeUpdate(id: $type, input: {taxClass: $tc}) {
+               productType { taxClass { name } } errors { field code } } }""".replace(
+            "$type", '"' + to_global_id("ProductType", catalog.product_type.pk) + '"'
+        ),
+        {"id": to_global_id("Product", product.pk), "tc": class_id},
+        (Permission.MANAGE_PRODUCTS, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES),
+    )
+    assert result.errors is None, result.errors
+    assert result.data["productUpdate"]["product"]["taxClass"] == {"name": "Books"}
+    assert result.data["productTypeUpdate"]["productType"]["taxClass"] == {
+        "name": "Books"
+    }
+    missing = staff_gql(
+        """mutation($id: ID!, $tc: ID) { productUpdate(id: $id, input: {taxClass: $tc})
+             { product { id } errors { field code } } }""",
+        {
+            "id": to_global_id("Product", product.pk),
+            "tc": to_global_id("TaxClass", 999),
+        },
+        (Permission.MANAGE_PRODUCTS,),
+    )
+    assert missing.data["productUpdate"]["errors"] == [
+        {"field": "taxClass", "code": "NOT_FOUND"}
+    ]
+    cleared = staff_gql(
+        """mutation($id: ID!) { productUpdate(id: $id, input: {taxClass: null})
+             { product { taxClass { name } } } }""",
+        {"id": to_global_id("Product", product.pk)},
+        (Permission.MANAGE_PRODUCTS,),
+    )
+    assert cleared.data["productUpdate"]["product"]["taxClass"] is None
