@@ -192,12 +192,16 @@ def resolve_thumbnail(
     )
 
 
-def _channel_taxes(info: GraphQLResolveInfo, channel: Channel) -> ChannelTaxes:
-    """The channel's taxes in its default country, read once per request."""
-    key = f"tax:{channel.pk}"
+def _channel_taxes(
+    info: GraphQLResolveInfo, channel: Channel, address: Any = None
+) -> ChannelTaxes:
+    """The channel's taxes in the address's country, else the channel's default
+    country; read once per request and country."""
+    country = (address or {}).get("country") or channel.default_country
+    key = f"tax:{channel.pk}:{country}"
     taxes: ChannelTaxes | None = info.context.cache.get(key)
     if taxes is None:
-        taxes = get_channel_taxes(channel=channel, country_code=channel.default_country)
+        taxes = get_channel_taxes(channel=channel, country_code=str(country))
         info.context.cache[key] = taxes
     return taxes
 
@@ -221,7 +225,7 @@ def resolve_product_pricing(
     if not listings:
         return None
     return get_product_pricing(
-        listings, _channel_taxes(info, channel), _tax_class_id(listings[0])
+        listings, _channel_taxes(info, channel, address), _tax_class_id(listings[0])
     )
 
 
@@ -309,7 +313,7 @@ def resolve_variant_pricing(
     if listing is None:
         return None
     return get_variant_pricing(
-        listing, _channel_taxes(info, channel), _tax_class_id(listing)
+        listing, _channel_taxes(info, channel, address), _tax_class_id(listing)
     )
 
 
@@ -590,7 +594,9 @@ def resolve_listing_pricing(
     if not listings:
         return None
     return get_product_pricing(
-        listings, _channel_taxes(info, root.channel), _tax_class_id(listings[0])
+        listings,
+        _channel_taxes(info, root.channel, address),
+        _tax_class_id(listings[0]),
     )
 
 

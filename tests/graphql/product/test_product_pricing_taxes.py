@@ -110,3 +110,19 @@ def test_no_tax_where_the_channel_does_not_charge_it(
     start = node["pricing"]["priceRange"]["start"]
     assert start["tax"]["amount"] == 0.0
     assert node["pricing"]["displayGrossPrices"] is False
+
+
+def test_the_address_country_picks_the_rates(gql: Any, catalog: Catalog) -> None:
+    TaxClassCountryRate.objects.create(country="DE", tax_class=None, rate=Decimal(25))
+    result = gql(
+        """{ products(channel: "default-channel", first: 1) { edges { node {
+             pricing(address: {country: DE}) {
+               priceRange { start { net { amount } gross { amount } } } }
+             variants { pricing(address: {country: DE}) {
+               price { net { amount } } } } } } } }"""
+    )
+    assert "errors" not in result, result
+    node = result["data"]["products"]["edges"][0]["node"]
+    start = node["pricing"]["priceRange"]["start"]
+    assert start == {"net": {"amount": 8.0}, "gross": {"amount": 10.0}}
+    assert node["variants"][0]["pricing"]["price"]["net"]["amount"] == 8.0
