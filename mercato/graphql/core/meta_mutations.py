@@ -34,6 +34,7 @@ from mercato.product.models import (
     ProductVariant,
 )
 from mercato.shipping.models import ShippingMethod, ShippingZone
+from mercato.tax.models import TaxClass, TaxConfiguration
 
 
 class MetadataTarget(NamedTuple):
@@ -60,6 +61,8 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
     "ProductVariant": MetadataTarget(ProductVariant, Permission.MANAGE_PRODUCTS),
     "ShippingMethodType": MetadataTarget(ShippingMethod, Permission.MANAGE_SHIPPING),
     "ShippingZone": MetadataTarget(ShippingZone, Permission.MANAGE_SHIPPING),
+    "TaxClass": MetadataTarget(TaxClass, Permission.MANAGE_TAXES),
+    "TaxConfiguration": MetadataTarget(TaxConfiguration, Permission.MANAGE_TAXES),
     "Warehouse": MetadataTarget(Warehouse, Permission.MANAGE_PRODUCTS),
 }
 

@@ -369,3 +369,19 @@ def test_product_and_type_mutations_set_the_tax_class(staff_gql: Any) -> None:
         (Permission.MANAGE_PRODUCTS,),
     )
     assert cleared.data["productUpdate"]["product"]["taxClass"] is None
+
+
+def test_tax_classes_take_metadata(staff_gql: Any) -> None:
+    books = TaxClass.objects.create(name="Books")
+    mutation = """mutation($id: ID!) {
+      updateMetadata(id: $id, input: [{key: "k", value: "v"}]) { errors { code } }
+      updatePrivateMetadata(id: $id, input: [{key: "p", value: "q"}]) {
+        errors { code } } }"""
+    gid = to_global_id("TaxClass", books.pk)
+    denied = staff_gql(mutation, {"id": gid}, (Permission.MANAGE_PRODUCTS,))
+    assert denied.errors
+    result = staff_gql(mutation, {"id": gid}, TAXES)
+    assert result.errors is None, result.errors
+    books.refresh_from_db()
+    assert books.metadata == {"k": "v"}
+    assert books.private_metadata == {"p": "q"}
