@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import cache
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from mercato.channel.models import Channel
@@ -140,3 +142,26 @@ def _first_set(*values: bool | None) -> bool:
         if value is not None:
             return value
     return True
+
+
+_GENERATION_KEY = "mercato:taxes:generation"
+
+
+def forget_channel_taxes() -> None:
+    """Drop every cached ``ChannelTaxes``; call after any write to tax settings."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 1, None)
+
+
+def get_cached_channel_taxes(*, channel: Channel, country_code: str) -> ChannelTaxes:
+    """``get_channel_taxes`` through the cache: every priced product list needs it,
+    and tax settings change rarely (each write clears the cache)."""
+    generation = cache.get(_GENERATION_KEY, 0)
+    key = f"mercato:taxes:{generation}:{channel.pk}:{country_code.upper()}"
+    taxes: ChannelTaxes | None = cache.get(key)
+    if taxes is None:
+        taxes = get_channel_taxes(channel=channel, country_code=country_code)
+        cache.set(key, taxes, settings.CHANNEL_CACHE_SECONDS)
+    return taxes

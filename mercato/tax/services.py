@@ -23,6 +23,7 @@ from mercato.tax.models import (
     TaxConfiguration,
     TaxConfigurationPerCountry,
 )
+from mercato.tax.queries import forget_channel_taxes
 
 INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
@@ -112,6 +113,9 @@ def update_tax_configuration(
         errors.add("taxCalculationStrategy", INVALID, "Unknown strategy.")
     errors.raise_if_any()
     with transaction.atomic():
+        # Now for this connection's own reads, and again once others can see it.
+        forget_channel_taxes()
+        transaction.on_commit(forget_channel_taxes)
         configuration = lock_tax_configuration(configuration_id)
         for name, value in values.items():
             setattr(configuration, name, value)
@@ -167,6 +171,9 @@ def create_tax_class(
     _check_class_rates(errors, "createCountryRates", dict(rates))
     errors.raise_if_any()
     with transaction.atomic():
+        # Now for this connection's own reads, and again once others can see it.
+        forget_channel_taxes()
+        transaction.on_commit(forget_channel_taxes)
         tax_class = TaxClass.objects.create(name=name.strip())
         _set_class_rates(tax_class, dict(rates))
     return tax_class
@@ -192,6 +199,9 @@ def update_tax_class(
     _check_class_rates(errors, "updateCountryRates", dict(update_rates))
     errors.raise_if_any()
     with transaction.atomic():
+        # Now for this connection's own reads, and again once others can see it.
+        forget_channel_taxes()
+        transaction.on_commit(forget_channel_taxes)
         tax_class = TaxClass.objects.select_for_update().filter(pk=tax_class_id).first()
         if tax_class is None:
             raise ValidationFailed.one("id", NOT_FOUND, "Tax class not found.")
@@ -206,6 +216,9 @@ def update_tax_class(
 def delete_tax_class(*, actor: Actor, tax_class_id: int) -> TaxClass:
     """Delete a tax class; its products and product types fall back to defaults."""
     with transaction.atomic():
+        # Now for this connection's own reads, and again once others can see it.
+        forget_channel_taxes()
+        transaction.on_commit(forget_channel_taxes)
         tax_class = TaxClass.objects.select_for_update().filter(pk=tax_class_id).first()
         if tax_class is None:
             raise ValidationFailed.one("id", NOT_FOUND, "Tax class not found.")
@@ -241,6 +254,9 @@ def update_country_rates(
             )
     errors.raise_if_any()
     with transaction.atomic():
+        # Now for this connection's own reads, and again once others can see it.
+        forget_channel_taxes()
+        transaction.on_commit(forget_channel_taxes)
         for class_id, rate in rates:
             existing = TaxClassCountryRate.objects.filter(
                 country=country, tax_class_id=class_id
@@ -257,5 +273,8 @@ def update_country_rates(
 def delete_country_rates(*, actor: Actor, country: str) -> str:
     """Remove every flat rate of a country. Returns the country code."""
     with transaction.atomic():
+        # Now for this connection's own reads, and again once others can see it.
+        forget_channel_taxes()
+        transaction.on_commit(forget_channel_taxes)
         TaxClassCountryRate.objects.filter(country=country).delete()
     return country

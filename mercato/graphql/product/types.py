@@ -42,7 +42,7 @@ from mercato.product.models import (
 )
 from mercato.product.pricing import get_product_pricing, get_variant_pricing
 from mercato.product.queries import category_subtree_q, visible_products
-from mercato.tax.queries import ChannelTaxes, get_channel_taxes
+from mercato.tax.queries import ChannelTaxes, get_cached_channel_taxes
 
 product = ObjectType("Product")
 variant = ObjectType("ProductVariant")
@@ -201,7 +201,7 @@ def _channel_taxes(
     key = f"tax:{channel.pk}:{country}"
     taxes: ChannelTaxes | None = info.context.cache.get(key)
     if taxes is None:
-        taxes = get_channel_taxes(channel=channel, country_code=str(country))
+        taxes = get_cached_channel_taxes(channel=channel, country_code=str(country))
         info.context.cache[key] = taxes
     return taxes
 
