@@ -171,13 +171,6 @@ def resolve_note(root: User, info: GraphQLResolveInfo) -> str | None:
     return None
 
 
-@user_type.field("userPermissions")
-def resolve_user_permissions(
-    root: User, info: GraphQLResolveInfo
-) -> list[dict[str, str]]:
-    return [permission_display(p.value) for p in sorted(auth.permissions_of(root))]
-
-
 @user_type.field("permissionGroups")
 def resolve_permission_groups(root: User, info: GraphQLResolveInfo) -> list[Any]:
     loader = get_loader(info.context, GroupsByUserLoader)

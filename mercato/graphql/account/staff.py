@@ -147,9 +147,8 @@ def resolve_group_channels(
 
 @user_type.field("userPermissions")
 def resolve_user_permissions(root: User, info: GraphQLResolveInfo) -> list[Any]:
-    """Batched over the user's siblings; this binding replaces the per-user one
-    in ``auth.py`` (bindables of this module come later), so that lists of users
-    cost the same whatever their length."""
+    """Batched over the user's siblings, so that lists of users cost the same
+    whatever their length."""
     held = permissions_from_groups(root, _groups_of(root, info))
     return [permission_display(p.value) for p in sorted(held)]
 

@@ -584,18 +584,22 @@ def resolve_listing_available(root: Any, info: GraphQLResolveInfo) -> bool:
 def resolve_listing_pricing(
     root: Any, info: GraphQLResolveInfo, address: Any = None
 ) -> Any:
-    from mercato.product.models import ProductVariantChannelListing
+    from mercato.graphql.channel.loaders import ChannelByIdLoader
 
-    listings = list(
-        ProductVariantChannelListing.objects.filter(
-            variant__product_id=root.product_id, channel_id=root.channel_id
-        ).annotate(tax_class_id=L.TAX_CLASS_ID)
+    channel = get_loader(info.context, ChannelByIdLoader).load_for(
+        root, lambda r: r.channel_id
     )
+    if channel is None:
+        return None
+    # One query per channel, for the listed products of every sibling listing.
+    listings = get_loader(
+        info.context, L.VariantListingsByProductLoader, channel
+    ).load_for(root, lambda r: r.product_id)
     if not listings:
         return None
     return get_product_pricing(
         listings,
-        _channel_taxes(info, root.channel, address),
+        _channel_taxes(info, channel, address),
         _tax_class_id(listings[0]),
     )
 

@@ -346,3 +346,39 @@ def test_sort_by_attribute_value(gql: Any) -> None:
         },
     )
     assert names(descending) == ["Shirt 02", "Shirt 00"]
+
+
+LISTING_PRICING = """
+query($first: Int) {
+  products(first: $first, channel: "default-channel") {
+    edges { node { slug channelListings {
+      channel { slug }
+      pricing { priceRange { start { gross { amount currency } } } }
+    } } }
+  }
+}
+"""
+
+
+def test_channel_listing_pricing_is_batched_per_channel(
+    staff_gql: Any, count_queries: Any, settings: Any
+) -> None:
+    settings.GRAPHQL_COUNT_CACHE_SECONDS = 0
+    settings.CHANNEL_CACHE_SECONDS = 0
+    build_catalog(6)
+    counts = []
+    for first in (2, 6):
+        with count_queries() as queries:
+            result = staff_gql(LISTING_PRICING, {"first": first})
+        assert result.errors is None, result.errors
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    listings = result.data["products"]["edges"][0]["node"]["channelListings"]
+    prices = {
+        listing["channel"]["slug"]: listing["pricing"]["priceRange"]["start"]["gross"]
+        for listing in listings
+    }
+    assert prices == {
+        "default-channel": {"amount": 10.0, "currency": "USD"},
+        "channel-pln": {"amount": 40.0, "currency": "PLN"},
+    }
