@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mercato.account.models import PermissionGroup, RefreshToken, User
 from mercato.account.tokens import ACCESS, REFRESH, TokenError, decode, encode, new_id
+from mercato.core.cachekeys import hashed_key
 from mercato.core.errors import ValidationFailed
 from mercato.core.permissions import Actor, Permission
 
@@ -58,7 +59,7 @@ def actor_for_user(user: User) -> Actor:
 
 
 def _failure_keys(ip: str, email: str) -> list[str]:
-    return [f"mercato:login:ip:{ip}", f"mercato:login:ip-email:{ip}:{email}"]
+    return [hashed_key("login:ip", ip), hashed_key("login:ip-email", ip, email)]
 
 
 def _check_throttle(ip: str, email: str) -> None:

@@ -34,6 +34,7 @@ from mercato.account.auth import IssuedTokens, create_tokens
 from mercato.account.links import Purpose
 from mercato.account.models import Address, RefreshToken, User
 from mercato.channel.models import Channel
+from mercato.core.cachekeys import hashed_key
 from mercato.core.email import defer_email
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor, Permission
@@ -244,7 +245,7 @@ def _remember_reset_request(email: str) -> bool:
     """For an email without an active account: whether a request came recently
     (then the same answer as for a real account is due)."""
     interval = int(settings.PASSWORD_RESET_INTERVAL_SECONDS)
-    return not cache.add(f"mercato:password-reset:{email}", True, interval)
+    return not cache.add(hashed_key("password-reset", email), True, interval)
 
 
 def _reset_requested_recently(user: User) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -271,12 +270,14 @@ def cached_count(key: str, count: Callable[[], int]) -> Callable[[], int]:
     from django.conf import settings
     from django.core.cache import cache
 
+    from mercato.core.cachekeys import hashed_key
+
     ttl: int = settings.GRAPHQL_COUNT_CACHE_SECONDS
     if ttl <= 0:
         return count
 
     def cached() -> int:
-        full_key = "mercato:count:" + hashlib.sha256(key.encode()).hexdigest()
+        full_key = hashed_key("count", key)
         value = cache.get(full_key)
         if value is None:
             value = count()

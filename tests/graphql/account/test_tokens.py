@@ -90,6 +90,17 @@ def test_brute_force_is_throttled(gql: Any) -> None:
     assert "Try again in" in delayed["errors"][0]["message"]
 
 
+@pytest.mark.parametrize(
+    "email", ["c\uee14\u00af\u000e", "a b@example.com", "x" * 300 + "@example.com"]
+)
+def test_odd_emails_are_just_wrong_credentials(gql: Any, email: str) -> None:
+    # The throttle keys are built from the email: control characters, spaces
+    # and very long text must not leak into the cache key (a warning, an error).
+    result = sign_in(gql, email=email, password="guess")
+    assert result["token"] is None
+    assert result["errors"][0]["code"] == "INVALID_CREDENTIALS"
+
+
 def test_inactive_and_unconfirmed_accounts(gql: Any) -> None:
     make_user("off@example.com", is_active=False)
     make_user("new@example.com", is_confirmed=False)
