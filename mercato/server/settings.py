@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "mercato.checkout",
     "mercato.thumbnail",
     "mercato.tax",
+    "mercato.discount",
+    "mercato.giftcard",
+    "mercato.payment",
+    "mercato.order",
 ]
 
 MIDDLEWARE = [

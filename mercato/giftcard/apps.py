@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GiftCardConfig(AppConfig):
+    name = "mercato.giftcard"
+    label = "giftcard"
