@@ -6,13 +6,14 @@ transaction, so readers see the change at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import babel.numbers
 from django.db import transaction
 from django.db.models import Max
 
-from mercato.channel.models import Channel
+from mercato.channel.models import AllocationStrategy, Channel, TransactionFlowStrategy
 from mercato.channel.queries import forget_channels
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
@@ -25,6 +26,72 @@ NOT_FOUND = "NOT_FOUND"
 REQUIRED = "REQUIRED"
 DUPLICATED_INPUT_ITEM = "DUPLICATED_INPUT_ITEM"
 CHANNELS_CURRENCY_MUST_BE_THE_SAME = "CHANNELS_CURRENCY_MUST_BE_THE_SAME"
+
+
+# The settings a channel write may change: model field -> (API field, check).
+# Each check returns an error message, or None when the value is acceptable.
+def _choice(choices: Any) -> Any:
+    return lambda v: None if v in choices.values else f"Unknown value {v!r}."
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _non_negative(value: Any) -> str | None:
+    return None if _is_int(value) and value >= 0 else "Must be 0 or more."
+
+
+def _optional_positive(value: Any) -> str | None:
+    if value is None or (_is_int(value) and value >= 1):
+        return None
+    return "Must be at least 1."
+
+
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "Must be true or false."
+
+
+SETTINGS = {
+    "allocation_strategy": ("allocationStrategy", _choice(AllocationStrategy)),
+    "automatically_confirm_all_new_orders": (
+        "automaticallyConfirmAllNewOrders",
+        _flag,
+    ),
+    "automatically_fulfill_non_shippable_gift_card": (
+        "automaticallyFulfillNonShippableGiftCard",
+        _flag,
+    ),
+    "allow_unpaid_orders": ("allowUnpaidOrders", _flag),
+    "expire_orders_after": ("expireOrdersAfter", _optional_positive),
+    "delete_expired_orders_after": ("deleteExpiredOrdersAfter", _non_negative),
+    "include_draft_order_in_voucher_usage": (
+        "includeDraftOrderInVoucherUsage",
+        _flag,
+    ),
+    "use_legacy_error_flow": ("useLegacyErrorFlow", _flag),
+    "automatically_complete_fully_paid_checkouts": (
+        "automaticallyCompleteFullyPaidCheckouts",
+        _flag,
+    ),
+    "default_transaction_flow_strategy": (
+        "defaultTransactionFlowStrategy",
+        _choice(TransactionFlowStrategy),
+    ),
+    "reservation_minutes": ("reservationMinutes", _non_negative),
+}
+
+
+def _check_settings(errors: ErrorCollector, settings: Mapping[str, Any]) -> None:
+    for name, value in settings.items():
+        if name not in SETTINGS:
+            raise ValueError(f"not a channel setting: {name}")
+        field, check = SETTINGS[name]
+        if (message := check(value)) is not None:
+            errors.add(field, INVALID, message)
+    deletion = settings.get("delete_expired_orders_after")
+    if _is_int(deletion) and not 1 <= deletion <= 120:
+        errors.add("deleteExpiredOrdersAfter", INVALID, "Must be 1 to 120 days.")
 
 
 def lock_channel(channel_id: int, *, field: str = "id") -> Channel:
@@ -81,10 +148,13 @@ def create_channel(
     default_country: str,
     is_active: bool = False,
     warehouse_ids: Sequence[int] = (),
+    settings: Mapping[str, Any] | None = None,
 ) -> Channel:
     """Create a channel linked to ``warehouse_ids`` (in that priority order),
-    with the default tax configuration."""
+    with the default tax configuration. ``settings`` maps names of ``SETTINGS``
+    to values; the others keep their defaults."""
     errors = ErrorCollector()
+    _check_settings(errors, settings or {})
     _check_name(errors, name)
     check_slug(errors, Channel, slug)
     if not babel.numbers.is_currency(currency_code):
@@ -100,6 +170,7 @@ def create_channel(
             currency_code=currency_code,
             default_country=default_country,
             is_active=is_active,
+            **(settings or {}),
         )
         _add_warehouses(channel, warehouse_ids)
         create_tax_configuration(channel=channel)
@@ -117,14 +188,16 @@ def update_channel(
     is_active: bool | None = None,
     add_warehouse_ids: Sequence[int] = (),
     remove_warehouse_ids: Sequence[int] = (),
+    settings: Mapping[str, Any] | None = None,
 ) -> Channel:
-    """Change the given fields of a channel and its warehouse links.
+    """Change the given fields and settings of a channel and its warehouse links.
 
     Locks the channel row.
     """
     with transaction.atomic():
         channel = lock_channel(channel_id)
         errors = ErrorCollector()
+        _check_settings(errors, settings or {})
         _check_name(errors, name)
         if slug is not None:
             check_slug(errors, Channel, slug, exclude_pk=channel.pk)
@@ -145,6 +218,8 @@ def update_channel(
             channel.default_country = default_country
         if is_active is not None:
             channel.is_active = is_active
+        for setting, value in (settings or {}).items():
+            setattr(channel, setting, value)
         channel.save()
         ChannelWarehouse.objects.filter(
             channel=channel, warehouse_id__in=remove_warehouse_ids

@@ -15,6 +15,37 @@ from mercato.graphql.core.permissions import actor_of, require_any
 
 mutations = MutationType()
 
+# API input groups and fields -> Channel model fields (see channel.services.SETTINGS).
+SETTINGS_INPUTS = {
+    "stock_settings": ("allocation_strategy", "reservation_minutes"),
+    "order_settings": (
+        "automatically_confirm_all_new_orders",
+        "automatically_fulfill_non_shippable_gift_card",
+        "expire_orders_after",
+        "delete_expired_orders_after",
+        "allow_unpaid_orders",
+        "include_draft_order_in_voucher_usage",
+    ),
+    "checkout_settings": (
+        "use_legacy_error_flow",
+        "automatically_complete_fully_paid_checkouts",
+    ),
+    "payment_settings": ("default_transaction_flow_strategy",),
+}
+# Fields that accept null: "unset". For the others a null means "keep".
+NULLABLE_SETTINGS = {"expire_orders_after"}
+
+
+def _settings(input: dict[str, Any]) -> dict[str, Any]:
+    """The channel settings named in a create/update input."""
+    settings: dict[str, Any] = {}
+    for group, names in SETTINGS_INPUTS.items():
+        given = input.get(group) or {}
+        for name in names:
+            if name in given and (given[name] is not None or name in NULLABLE_SETTINGS):
+                settings[name] = given[name]
+    return settings
+
 
 @mutations.field("channelCreate")
 @require_any(Permission.MANAGE_CHANNELS)
@@ -30,6 +61,7 @@ def resolve_channel_create(
         default_country=input["default_country"],
         is_active=bool(input.get("is_active")),
         warehouse_ids=decode_ids(input.get("add_warehouses") or [], "Warehouse"),
+        settings=_settings(input),
     )
     return {"channel": channel}
 
@@ -51,6 +83,7 @@ def resolve_channel_update(
         remove_warehouse_ids=decode_ids(
             input.get("remove_warehouses") or [], "Warehouse"
         ),
+        settings=_settings(input),
     )
     return {"channel": channel}
 

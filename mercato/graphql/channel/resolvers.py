@@ -12,7 +12,7 @@ from mercato.graphql.channel.mutations import mutations
 from mercato.graphql.core.dataloaders import attach_batch, get_loader
 from mercato.graphql.core.ids import decode_id, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
-from mercato.graphql.core.permissions import actor_of
+from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.core.resolvers import country_display
 from mercato.graphql.inventory.loaders import WarehousesByChannelLoader
 
@@ -61,6 +61,33 @@ def resolve_warehouses(root: Channel, info: GraphQLResolveInfo) -> Any:
     )
 
 
+@channel.field("stockSettings")
+def resolve_stock_settings(root: Channel, info: GraphQLResolveInfo) -> Channel:
+    return root
+
+
+@channel.field("orderSettings")
+@require_any(Permission.MANAGE_CHANNELS, Permission.MANAGE_ORDERS)
+def resolve_order_settings(root: Channel, info: GraphQLResolveInfo) -> Channel:
+    return root
+
+
+@channel.field("checkoutSettings")
+@require_any(Permission.MANAGE_CHANNELS, Permission.MANAGE_CHECKOUTS)
+def resolve_checkout_settings(root: Channel, info: GraphQLResolveInfo) -> Channel:
+    return root
+
+
+@channel.field("paymentSettings")
+@require_any(Permission.MANAGE_CHANNELS, Permission.HANDLE_PAYMENTS)
+def resolve_payment_settings(root: Channel, info: GraphQLResolveInfo) -> Channel:
+    return root
+
+
+# The settings types read the channel's own fields.
+order_settings = ObjectType("OrderSettings")
+order_settings.set_field("markAsPaidStrategy", lambda *_: "TRANSACTION_FLOW")
+
 bind_metadata(channel, Permission.MANAGE_CHANNELS)
 
-bindables = [query, channel, mutations]
+bindables = [query, channel, order_settings, mutations]
