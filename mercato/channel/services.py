@@ -90,7 +90,7 @@ def _check_settings(errors: ErrorCollector, settings: Mapping[str, Any]) -> None
         if (message := check(value)) is not None:
             errors.add(field, INVALID, message)
     deletion = settings.get("delete_expired_orders_after")
-    if _is_int(deletion) and not 1 <= deletion <= 120:
+    if isinstance(deletion, int) and _is_int(deletion) and not 1 <= deletion <= 120:
         errors.add("deleteExpiredOrdersAfter", INVALID, "Must be 1 to 120 days.")
 
 
