@@ -49,3 +49,39 @@ class Stock(models.Model):
     class Meta:
         unique_together = (("warehouse", "product_variant"),)
         ordering = ("pk",)
+
+
+class Allocation(models.Model):
+    """Units of a stock row promised to an order line.
+
+    ``Stock.quantity_allocated`` is kept equal to the sum of these per stock.
+    """
+
+    order_line = models.ForeignKey(
+        "order.OrderLine", related_name="allocations", on_delete=models.CASCADE
+    )
+    stock = models.ForeignKey(
+        Stock, related_name="allocations", on_delete=models.CASCADE
+    )
+    quantity_allocated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        unique_together = (("order_line", "stock"),)
+        ordering = ("pk",)
+
+
+class Reservation(models.Model):
+    """Units of a stock row held for a checkout line until ``reserved_until``."""
+
+    checkout_line = models.ForeignKey(
+        "checkout.CheckoutLine", related_name="reservations", on_delete=models.CASCADE
+    )
+    stock = models.ForeignKey(
+        Stock, related_name="reservations", on_delete=models.CASCADE
+    )
+    quantity_reserved = models.PositiveIntegerField(default=0)
+    reserved_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        unique_together = (("checkout_line", "stock"),)
+        ordering = ("pk",)

@@ -1,0 +1,221 @@
+"""Orders: what a shopper bought, frozen at the moment the checkout was completed.
+
+Names, SKUs, prices and addresses are copied from the checkout so that later
+catalogue or address-book changes never rewrite an order.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Func
+from django.utils import timezone
+
+from mercato.core.models import ModelWithMetadata
+
+ORDER_NUMBER_SEQUENCE = "order_order_number_seq"
+
+
+class NextOrderNumber(Func):
+    """``nextval`` of the order number sequence, evaluated by PostgreSQL on insert."""
+
+    template = f"nextval('{ORDER_NUMBER_SEQUENCE}')"
+    output_field = models.BigIntegerField()
+
+    def __init__(self) -> None:
+        super().__init__()
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "DRAFT", "Draft"
+    UNCONFIRMED = "UNCONFIRMED", "Unconfirmed"
+    UNFULFILLED = "UNFULFILLED", "Unfulfilled"
+    PARTIALLY_FULFILLED = "PARTIALLY_FULFILLED", "Partially fulfilled"
+    PARTIALLY_RETURNED = "PARTIALLY_RETURNED", "Partially returned"
+    RETURNED = "RETURNED", "Returned"
+    FULFILLED = "FULFILLED", "Fulfilled"
+    CANCELED = "CANCELED", "Canceled"
+    EXPIRED = "EXPIRED", "Expired"
+
+
+class OrderOrigin(models.TextChoices):
+    CHECKOUT = "CHECKOUT", "Checkout"
+    DRAFT = "DRAFT", "Draft"
+    REISSUE = "REISSUE", "Reissue"
+    BULK_CREATE = "BULK_CREATE", "Bulk create"
+
+
+class OrderEventType(models.TextChoices):
+    """The subset of Saleor's OrderEventsEnum that mercato writes today."""
+
+    PLACED = "PLACED", "Placed"
+    PLACED_AUTOMATICALLY_FROM_PAID_CHECKOUT = (
+        "PLACED_AUTOMATICALLY_FROM_PAID_CHECKOUT",
+        "Placed automatically from a paid checkout",
+    )
+    CONFIRMED = "CONFIRMED", "Confirmed"
+    EMAIL_SENT = "EMAIL_SENT", "Email sent"
+    OVERSOLD_ITEMS = "OVERSOLD_ITEMS", "Oversold items"
+    CANCELED = "CANCELED", "Canceled"
+    EXPIRED = "EXPIRED", "Expired"
+    ORDER_FULLY_PAID = "ORDER_FULLY_PAID", "Fully paid"
+    ORDER_MARKED_AS_PAID = "ORDER_MARKED_AS_PAID", "Marked as paid"
+    NOTE_ADDED = "NOTE_ADDED", "Note added"
+    OTHER = "OTHER", "Other"
+
+
+def _money() -> models.DecimalField[object, object]:
+    return models.DecimalField(max_digits=20, decimal_places=3, default=0)
+
+
+class Order(ModelWithMetadata):
+    """A placed order. ``id`` is a UUID (as in Saleor 3.x); ``number`` is the
+    human-facing sequence number.
+
+    ``checkout_token`` is the checkout the order came from; it is unique, so
+    completing the same checkout twice finds the existing order.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.BigIntegerField(
+        unique=True, db_default=NextOrderNumber(), editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    status = models.CharField(
+        max_length=32, choices=OrderStatus.choices, default=OrderStatus.UNFULFILLED
+    )
+    origin = models.CharField(
+        max_length=32, choices=OrderOrigin.choices, default=OrderOrigin.CHECKOUT
+    )
+    channel = models.ForeignKey(
+        "channel.Channel", related_name="orders", on_delete=models.PROTECT
+    )
+    user = models.ForeignKey(
+        "account.User",
+        related_name="orders",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    user_email = models.CharField(max_length=254, blank=True, db_index=True)
+    language_code = models.CharField(max_length=35, default="en")
+    billing_address = models.ForeignKey(
+        "account.Address",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    shipping_address = models.ForeignKey(
+        "account.Address",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    shipping_method_name = models.CharField(max_length=255, null=True, blank=True)
+    collection_point = models.ForeignKey(
+        "inventory.Warehouse",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    collection_point_name = models.CharField(max_length=255, null=True, blank=True)
+    currency = models.CharField(max_length=3)
+    base_shipping_price_amount = _money()
+    shipping_price_net_amount = _money()
+    shipping_price_gross_amount = _money()
+    shipping_tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    subtotal_net_amount = _money()
+    subtotal_gross_amount = _money()
+    total_net_amount = _money()
+    total_gross_amount = _money()
+    undiscounted_total_net_amount = _money()
+    undiscounted_total_gross_amount = _money()
+    voucher_code = models.CharField(max_length=255, null=True, blank=True)
+    discount_amount = _money()
+    discount_name = models.CharField(max_length=255, null=True, blank=True)
+    customer_note = models.TextField(blank=True, default="")
+    redirect_url = models.URLField(max_length=2048, null=True, blank=True)
+    display_gross_prices = models.BooleanField(default=True)
+    checkout_token = models.UUIDField(unique=True, null=True, blank=True)
+
+    class Meta(ModelWithMetadata.Meta):
+        ordering = ("-number",)
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class OrderLine(ModelWithMetadata):
+    order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
+    variant = models.ForeignKey(
+        "product.ProductVariant",
+        related_name="order_lines",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    product_name = models.CharField(max_length=386)
+    variant_name = models.CharField(max_length=255, blank=True)
+    product_sku = models.CharField(max_length=255, null=True, blank=True)
+    product_variant_id = models.CharField(max_length=255, null=True, blank=True)
+    is_shipping_required = models.BooleanField(default=True)
+    is_gift = models.BooleanField(default=False)
+    quantity = models.PositiveIntegerField()
+    quantity_fulfilled = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    unit_price_net_amount = _money()
+    unit_price_gross_amount = _money()
+    undiscounted_unit_price_net_amount = _money()
+    undiscounted_unit_price_gross_amount = _money()
+    total_price_net_amount = _money()
+    total_price_gross_amount = _money()
+    undiscounted_total_price_net_amount = _money()
+    undiscounted_total_price_gross_amount = _money()
+    unit_discount_amount = _money()
+    unit_discount_reason = models.TextField(null=True, blank=True)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    voucher_code = models.CharField(max_length=255, null=True, blank=True)
+
+    class Meta(ModelWithMetadata.Meta):
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_name}"
+
+
+class OrderEvent(models.Model):
+    """Something that happened to an order; ``parameters`` hold the details."""
+
+    order = models.ForeignKey(Order, related_name="events", on_delete=models.CASCADE)
+    date = models.DateTimeField(default=timezone.now, editable=False)
+    type = models.CharField(max_length=255, choices=OrderEventType.choices)
+    user = models.ForeignKey(
+        "account.User",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    app = models.ForeignKey(
+        "app.App", related_name="+", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    parameters = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ("date", "pk")
+
+    def __str__(self) -> str:
+        return self.type
