@@ -20,6 +20,7 @@ from mercato.demo.collections import create_collections
 from mercato.demo.content import create_menus, create_pages
 from mercato.demo.context import BASE_TIME, DemoContext
 from mercato.demo.data.product_types import PRODUCT_TYPES
+from mercato.demo.delivery import create_delivery, create_taxes
 from mercato.demo.images import ImageBank
 from mercato.demo.products import create_products, finish_products
 from mercato.demo.progress import ProgressBar
@@ -71,6 +72,8 @@ def _finish(ctx: DemoContext) -> None:
 _BEFORE_PRODUCTS: tuple[tuple[str, Step], ...] = (
     ("channels", create_channels),
     ("warehouses", create_warehouses),
+    ("taxes", create_taxes),
+    ("shipping", create_delivery),
     ("attributes", create_attributes),
     ("product types", create_product_types),
     ("categories", create_categories),
