@@ -80,7 +80,7 @@ def charge_gift_cards(
     checkout_token: uuid.UUID,
     amount: Decimal,
     currency: str,
-    order_id: int,
+    order_id: uuid.UUID,
     user_id: int | None,
     email: str | None,
 ) -> list[tuple[int, Decimal]]:
@@ -121,7 +121,7 @@ def _take(
     now: datetime,
     user_id: int | None,
     email: str | None,
-    order_id: int,
+    order_id: uuid.UUID,
 ) -> None:
     old_balance = card.current_balance_amount
     card.current_balance_amount = old_balance - take
@@ -138,7 +138,7 @@ def _take(
         user_id=user_id,
         order_id=order_id,
         parameters={
-            "order_id": order_id,
+            "order_id": str(order_id),
             "email": email,
             "balance": {
                 "currency": card.currency,

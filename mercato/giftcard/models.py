@@ -116,7 +116,7 @@ class GiftCardEvent(models.Model):
     app = models.ForeignKey(
         "app.App", related_name="+", null=True, blank=True, on_delete=models.SET_NULL
     )
-    order_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    order_id = models.UUIDField(null=True, blank=True, db_index=True)
     parameters = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,7 @@ from mercato.giftcard.models import GiftCard, GiftCardEvent, GiftCardEventType
 from tests.factories.account import make_user
 from tests.factories.giftcard import make_checkout, make_gift_card
 
+ORDER = uuid.uuid4()
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
@@ -92,7 +94,7 @@ def test_charge_takes_in_pk_order_up_to_the_amount() -> None:
         checkout_token=checkout.token,
         amount=Decimal("35.50"),
         currency="USD",
-        order_id=7,
+        order_id=ORDER,
         user_id=user.pk,
         email=user.email,
     )
@@ -107,7 +109,7 @@ def test_charge_takes_in_pk_order_up_to_the_amount() -> None:
     assert checkout.gift_cards.count() == 0
     event = GiftCardEvent.objects.get(gift_card=second)
     assert event.type == GiftCardEventType.USED_IN_ORDER
-    assert event.order_id == 7
+    assert event.order_id == ORDER
     assert event.user_id == user.pk
     assert event.parameters["balance"] == {
         "currency": "USD",
@@ -133,7 +135,7 @@ def test_charge_skips_cards_that_became_unusable() -> None:
         checkout_token=checkout.token,
         amount=Decimal("50"),
         currency="USD",
-        order_id=1,
+        order_id=uuid.uuid4(),
         user_id=None,
         email="guest@example.com",
     )
@@ -162,7 +164,7 @@ def test_concurrent_charges_never_overdraw() -> None:
                     checkout_token=checkouts[index].token,
                     amount=Decimal("20"),
                     currency="USD",
-                    order_id=index + 1,
+                    order_id=uuid.uuid4(),
                     user_id=None,
                     email=None,
                 )
