@@ -143,6 +143,8 @@ def _ask_credentials(email: str | None, password: str | None) -> tuple[str, str]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.demo:  # demo mode: settings turn on the dummy payment gateway
+        os.environ.setdefault("MERCATO_DEMO", "1")
     _setup_django()
     _migrate(verbosity=0)
     if args.demo:

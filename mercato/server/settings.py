@@ -110,6 +110,13 @@ GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "250"))
 GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "15000"))
 GRAPHQL_PAGINATION_LIMIT = 100
 MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "50"))
+# Payment gateways by dotted path (mercato.payment.gateways). The dummy gateway pays
+# with no money, so it is on only in demo mode (`mercato serve --demo` sets
+# MERCATO_DEMO) unless PAYMENT_GATEWAYS names it.
+DUMMY_PAYMENT_GATEWAY = "mercato.payment.gateways.dummy.DummyGateway"
+PAYMENT_GATEWAYS = env_list(
+    "PAYMENT_GATEWAYS", DUMMY_PAYMENT_GATEWAY if env_bool("MERCATO_DEMO") else ""
+)
 GRAPHQL_COUNT_CACHE_SECONDS = int(os.environ.get("GRAPHQL_COUNT_CACHE_SECONDS", "10"))
 CHANNEL_CACHE_SECONDS = int(os.environ.get("CHANNEL_CACHE_SECONDS", "2"))
 
