@@ -1,8 +1,23 @@
 """Checkout totals, computed in one place and stored on the checkout and its lines.
 
-Today a line costs its variant's channel price times its quantity, shipping is free
-and there are no taxes or order discounts, so net equals gross. Shipping, taxes and
-discounts join ``recalculate_checkout`` later; readers only see the stored amounts.
+``recalculate_checkout`` runs whenever something prices depend on changes (lines,
+addresses, delivery, promo codes) and when stored prices expire; readers only see
+the stored amounts. The steps:
+
+1. each line's unit price is its variant's channel price after catalogue
+   promotions (``discounted_price_amount``), as the channel enters prices;
+2. shipping is the chosen method's channel price (a collection point is free);
+3. ``mercato.discount.checkout.checkout_discount`` gives the order discount (a
+   voucher or an order promotion) split over the lines, and any shipping discount;
+4. taxes: each line total and the shipping price are split into net and gross at
+   the flat rate of their tax class in the tax country (shipping address, else
+   billing address, else the channel's default country), following the channel's
+   tax configuration and its exception for that country;
+5. the total is the subtotal plus shipping, less the balance of the applied gift
+   cards (never below zero).
+
+Every stored amount is rounded with ``quantize`` and totals are sums of the
+rounded parts.
 """
 
 from __future__ import annotations
@@ -15,22 +30,43 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from mercato.account.models import Address
+from mercato.channel.models import Channel
+from mercato.checkout.delivery import is_delivery_valid, line_facts
 from mercato.checkout.models import Checkout, CheckoutLine
-from mercato.core.money import Money, TaxedMoney, quantize, taxed
-from mercato.product.models import ProductVariantChannelListing
-from mercato.product.pricing import get_variant_pricing
+from mercato.core.money import Money, TaxedMoney, quantize
+from mercato.discount.checkout import CheckoutDiscount, DiscountLine, checkout_discount
+from mercato.giftcard.checkout import gift_cards_balance
+from mercato.product.models import ProductVariant, ProductVariantChannelListing
+from mercato.shipping.models import ShippingMethodChannelListing
+from mercato.tax.calculations import apply_flat_rate
+from mercato.tax.queries import ChannelTaxes, get_channel_taxes
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
 
 PRICE_FIELDS = (
-    "subtotal_amount",
-    "total_amount",
+    "subtotal_net_amount",
+    "subtotal_gross_amount",
+    "shipping_price_net_amount",
+    "shipping_price_gross_amount",
+    "total_net_amount",
+    "total_gross_amount",
     "undiscounted_total_amount",
+    "discount_amount",
+    "discount_name",
+    "voucher_code",
+    "is_delivery_valid",
     "price_expiration",
 )
 LINE_PRICE_FIELDS = (
-    "unit_price_amount",
+    "unit_price_net_amount",
+    "unit_price_gross_amount",
     "undiscounted_unit_price_amount",
-    "total_price_amount",
+    "total_price_net_amount",
+    "total_price_gross_amount",
     "undiscounted_total_price_amount",
+    "tax_rate",
 )
 
 
@@ -42,49 +78,213 @@ class CheckoutTotals:
     undiscounted_total: Money
 
 
+@dataclass(frozen=True)
+class _LineBase:
+    """A line's prices as the channel enters them, before order discounts."""
+
+    unit: Decimal
+    undiscounted_unit: Decimal
+    product_id: int
+    tax_class_id: int | None
+
+
 def prices_ttl() -> datetime.timedelta:
     return datetime.timedelta(
         seconds=getattr(settings, "CHECKOUT_PRICES_TTL_SECONDS", 3600)
     )
 
 
-def _price_line(
-    line: CheckoutLine, listing: ProductVariantChannelListing | None, currency: str
-) -> None:
-    pricing = get_variant_pricing(listing) if listing is not None else None
-    if pricing is None:  # no longer sold here: the line costs nothing until removed
-        unit = undiscounted = Decimal(0)
-    else:
-        unit = pricing.price.gross.amount
-        undiscounted = pricing.price_undiscounted.gross.amount
-    line.unit_price_amount = unit
-    line.undiscounted_unit_price_amount = undiscounted
-    line.total_price_amount = quantize(unit * line.quantity, currency)
-    line.undiscounted_total_price_amount = quantize(
-        undiscounted * line.quantity, currency
-    )
+def tax_country(checkout: Checkout, channel: Channel) -> str:
+    """The country whose taxes apply: shipping address, else billing, else the
+    channel's default country."""
+    for address_id in (checkout.shipping_address_id, checkout.billing_address_id):
+        if address_id is not None:
+            country = (
+                Address.objects.filter(pk=address_id)
+                .values_list("country", flat=True)
+                .first()
+            )
+            if country:
+                return str(country)
+    return channel.default_country
 
 
-def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> None:
-    """Price every line and the checkout from the variants' current channel prices
-    and save them. Caller holds the checkout's row lock (or created it)."""
+def _line_bases(
+    checkout: Checkout, lines: Sequence[CheckoutLine]
+) -> dict[int, _LineBase]:
+    variant_ids = [line.variant_id for line in lines]
     listings = {
         listing.variant_id: listing
         for listing in ProductVariantChannelListing.objects.filter(
-            channel_id=checkout.channel_id,
-            variant_id__in=[line.variant_id for line in lines],
+            channel_id=checkout.channel_id, variant_id__in=variant_ids
         )
     }
+    variants = {
+        pk: (product_id, product_class or type_class)
+        for pk, product_id, product_class, type_class in ProductVariant.objects.filter(
+            pk__in=variant_ids
+        ).values_list(
+            "pk",
+            "product_id",
+            "product__tax_class_id",
+            "product__product_type__tax_class_id",
+        )
+    }
+    currency = checkout.currency
+    bases: dict[int, _LineBase] = {}
     for line in lines:
-        _price_line(line, listings.get(line.variant_id), checkout.currency)
-    CheckoutLine.objects.bulk_update(lines, LINE_PRICE_FIELDS)
-    subtotal = sum((line.total_price_amount for line in lines), Decimal(0))
-    undiscounted = sum(
-        (line.undiscounted_total_price_amount for line in lines), Decimal(0)
+        listing = listings.get(line.variant_id)
+        product_id, tax_class_id = variants.get(line.variant_id, (0, None))
+        if listing is None or listing.price_amount is None:
+            # No longer sold here: the line costs nothing until it is removed (it
+            # shows as a problem and cannot be ordered).
+            unit = undiscounted = ZERO
+        else:
+            undiscounted = quantize(listing.price_amount, currency)
+            discounted = listing.discounted_price_amount
+            unit = (
+                undiscounted
+                if discounted is None
+                else min(quantize(discounted, currency), undiscounted)
+            )
+        bases[line.pk] = _LineBase(unit, undiscounted, product_id, tax_class_id)
+    return bases
+
+
+def _shipping_base(checkout: Checkout, shipping_required: bool) -> Decimal:
+    """The chosen method's channel price as entered; zero for collection points."""
+    if not shipping_required or checkout.shipping_method_id is None:
+        return ZERO
+    price = (
+        ShippingMethodChannelListing.objects.filter(
+            shipping_method_id=checkout.shipping_method_id,
+            channel_id=checkout.channel_id,
+        )
+        .values_list("price_amount", flat=True)
+        .first()
     )
-    checkout.subtotal_amount = subtotal
-    checkout.total_amount = subtotal
-    checkout.undiscounted_total_amount = undiscounted
+    return ZERO if price is None else quantize(price, checkout.currency)
+
+
+def _discount_lines(
+    lines: Sequence[CheckoutLine], bases: dict[int, _LineBase]
+) -> list[DiscountLine]:
+    return [
+        DiscountLine(
+            line_id=line.pk,
+            variant_id=line.variant_id,
+            product_id=bases[line.pk].product_id,
+            quantity=line.quantity,
+            unit_price=bases[line.pk].unit,
+        )
+        for line in lines
+    ]
+
+
+def discount_lines(
+    checkout: Checkout, lines: Sequence[CheckoutLine]
+) -> list[DiscountLine]:
+    """The lines as the discount rules see them (catalogue-discounted unit prices)."""
+    return _discount_lines(lines, _line_bases(checkout, lines))
+
+
+def _discount(
+    checkout: Checkout,
+    lines: Sequence[CheckoutLine],
+    bases: dict[int, _LineBase],
+    shipping: Decimal,
+    country: str,
+) -> CheckoutDiscount:
+    return checkout_discount(
+        channel_id=checkout.channel_id,
+        currency=checkout.currency,
+        voucher_code=checkout.voucher_code,
+        lines=_discount_lines(lines, bases),
+        shipping_price=shipping,
+        country=country,
+        email=checkout.email or None,
+        user_id=checkout.user_id,
+    )
+
+
+class _Taxer:
+    def __init__(self, taxes: ChannelTaxes, currency: str) -> None:
+        self.taxes = taxes
+        self.currency = currency
+
+    def rate(self, tax_class_id: int | None) -> Decimal:
+        return self.taxes.rate_for(tax_class_id)
+
+    def __call__(self, amount: Decimal, tax_class_id: int | None) -> TaxedMoney:
+        return apply_flat_rate(
+            price=Money(max(amount, ZERO), self.currency),
+            rate=self.rate(tax_class_id),
+            prices_entered_with_tax=self.taxes.prices_entered_with_tax,
+        )
+
+
+def _price_line(
+    line: CheckoutLine, base: _LineBase, line_discount: Decimal, tax: _Taxer
+) -> None:
+    currency = tax.currency
+    quantity = max(line.quantity, 1)
+    total = tax(
+        quantize(base.unit * line.quantity, currency) - line_discount,
+        base.tax_class_id,
+    )
+    undiscounted_unit = tax(base.undiscounted_unit, base.tax_class_id)
+    undiscounted_total = tax(
+        quantize(base.undiscounted_unit * line.quantity, currency), base.tax_class_id
+    )
+    line.total_price_net_amount = total.net.amount
+    line.total_price_gross_amount = total.gross.amount
+    line.unit_price_net_amount = quantize(total.net.amount / quantity, currency)
+    line.unit_price_gross_amount = quantize(total.gross.amount / quantity, currency)
+    line.undiscounted_unit_price_amount = undiscounted_unit.gross.amount
+    line.undiscounted_total_price_amount = undiscounted_total.gross.amount
+    line.tax_rate = (tax.rate(base.tax_class_id) / HUNDRED).quantize(Decimal("0.0001"))
+
+
+def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> None:
+    """Price every line, shipping and the checkout, check the chosen delivery still
+    applies, and save them. Caller holds the checkout's row lock (or created it)."""
+    channel = Channel.objects.get(pk=checkout.channel_id)
+    currency = checkout.currency
+    country = tax_country(checkout, channel)
+    tax = _Taxer(get_channel_taxes(channel=channel, country_code=country), currency)
+    bases = _line_bases(checkout, lines)
+    facts = line_facts(checkout, lines)
+    shipping_address = (
+        Address.objects.filter(pk=checkout.shipping_address_id).first()
+        if checkout.shipping_address_id
+        else None
+    )
+    checkout.is_delivery_valid = is_delivery_valid(checkout, facts, shipping_address)
+    shipping_base = _shipping_base(checkout, facts.shipping_required)
+    discount = _discount(checkout, lines, bases, shipping_base, country)
+    for line in lines:
+        _price_line(line, bases[line.pk], discount.line_amounts.get(line.pk, ZERO), tax)
+    CheckoutLine.objects.bulk_update(lines, LINE_PRICE_FIELDS)
+    shipping = tax(shipping_base - discount.shipping_amount, None)
+    undiscounted_shipping = tax(shipping_base, None)
+    subtotal_net = sum((line.total_price_net_amount for line in lines), ZERO)
+    subtotal_gross = sum((line.total_price_gross_amount for line in lines), ZERO)
+    balance = gift_cards_balance(checkout_token=checkout.pk, currency=currency)
+    checkout.subtotal_net_amount = subtotal_net
+    checkout.subtotal_gross_amount = subtotal_gross
+    checkout.shipping_price_net_amount = shipping.net.amount
+    checkout.shipping_price_gross_amount = shipping.gross.amount
+    checkout.total_net_amount = max(subtotal_net + shipping.net.amount - balance, ZERO)
+    checkout.total_gross_amount = max(
+        subtotal_gross + shipping.gross.amount - balance, ZERO
+    )
+    checkout.undiscounted_total_amount = (
+        sum((line.undiscounted_total_price_amount for line in lines), ZERO)
+        + undiscounted_shipping.gross.amount
+    )
+    checkout.discount_amount = discount.amount + discount.shipping_amount
+    checkout.discount_name = discount.name
+    checkout.voucher_code = discount.voucher_code
     checkout.price_expiration = timezone.now() + prices_ttl()
     checkout.save(update_fields=[*PRICE_FIELDS, "updated_at"])
 
@@ -92,10 +292,17 @@ def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> N
 def checkout_totals(checkout: Checkout) -> CheckoutTotals:
     """The stored totals of ``checkout`` as money."""
     currency = checkout.currency
-    subtotal = taxed(Money(checkout.subtotal_amount, currency))
+
+    def taxed_money(net: Decimal, gross: Decimal) -> TaxedMoney:
+        return TaxedMoney(net=Money(net, currency), gross=Money(gross, currency))
+
     return CheckoutTotals(
-        subtotal=subtotal,
-        shipping=taxed(Money(Decimal(0), currency)),
-        total=taxed(Money(checkout.total_amount, currency)),
+        subtotal=taxed_money(
+            checkout.subtotal_net_amount, checkout.subtotal_gross_amount
+        ),
+        shipping=taxed_money(
+            checkout.shipping_price_net_amount, checkout.shipping_price_gross_amount
+        ),
+        total=taxed_money(checkout.total_net_amount, checkout.total_gross_amount),
         undiscounted_total=Money(checkout.undiscounted_total_amount, currency),
     )

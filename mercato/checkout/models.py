@@ -48,9 +48,45 @@ class Checkout(ModelWithMetadata):
         on_delete=models.SET_NULL,
     )
     language_code = models.CharField(max_length=35, default="en")
+    customer_note = models.TextField(blank=True, default="")
+    # Delivery: a shipping method or a collection point (a warehouse), never both.
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    collection_point = models.ForeignKey(
+        "inventory.Warehouse",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    # Whether the chosen delivery still applies to the address and lines, as of
+    # the last recalculation (shown as a problem when it does not).
+    is_delivery_valid = models.BooleanField(default=True)
+    voucher_code = models.CharField(max_length=255, null=True, blank=True)
+    discount_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    discount_name = models.CharField(max_length=255, null=True, blank=True)
+    translated_discount_name = models.CharField(max_length=255, null=True, blank=True)
     currency = models.CharField(max_length=3)
-    subtotal_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
-    total_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    subtotal_net_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    subtotal_gross_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    shipping_price_net_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    shipping_price_gross_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    # What remains to pay: after discounts and the applied gift cards' balance.
+    total_net_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    total_gross_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
     undiscounted_total_amount = models.DecimalField(
         max_digits=20, decimal_places=3, default=0
     )
@@ -72,14 +108,26 @@ class CheckoutLine(ModelWithMetadata):
     )
     quantity = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    unit_price_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    unit_price_net_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    unit_price_gross_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
     undiscounted_unit_price_amount = models.DecimalField(
         max_digits=20, decimal_places=3, default=0
     )
-    total_price_amount = models.DecimalField(max_digits=20, decimal_places=3, default=0)
+    total_price_net_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
+    total_price_gross_amount = models.DecimalField(
+        max_digits=20, decimal_places=3, default=0
+    )
     undiscounted_total_price_amount = models.DecimalField(
         max_digits=20, decimal_places=3, default=0
     )
+    # The line's tax rate as a fraction (0.2300 for 23%).
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("created_at", "id")

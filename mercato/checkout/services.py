@@ -1,4 +1,5 @@
-"""Writes of checkouts: create, lines, email, customer, addresses and language.
+"""Writes of checkouts: create, lines, email, customer, addresses, language,
+delivery, promo codes and the customer's note.
 
 Every service runs in its own transaction, validates all its input before writing,
 locks the checkout row (``lock_checkout``) and ends by recalculating the prices
@@ -21,10 +22,20 @@ from django.utils import timezone
 from mercato.account.addresses import AddressType, validate_address
 from mercato.account.models import Address, User
 from mercato.channel.models import Channel
-from mercato.checkout.calculations import recalculate_checkout
+from mercato.checkout.calculations import discount_lines, recalculate_checkout
+from mercato.checkout.delivery import collection_points, line_facts, shipping_options
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.discount.checkout import validate_voucher_code
+from mercato.discount.models import VoucherCode
+from mercato.giftcard.checkout import (
+    attach_gift_card,
+    detach_gift_card,
+    find_usable_gift_card,
+)
+from mercato.giftcard.models import GiftCard
+from mercato.inventory.models import Warehouse
 from mercato.inventory.queries import quantity_available_by_variant
 from mercato.product.availability import is_available_for_purchase, is_published
 from mercato.product.models import (
@@ -32,8 +43,14 @@ from mercato.product.models import (
     ProductVariant,
     ProductVariantChannelListing,
 )
+from mercato.shipping.models import ShippingMethod, ShippingMethodChannelListing
 
 CHANNEL_INACTIVE = "CHANNEL_INACTIVE"
+DELIVERY_METHOD_NOT_APPLICABLE = "DELIVERY_METHOD_NOT_APPLICABLE"
+GRAPHQL_ERROR = "GRAPHQL_ERROR"
+SHIPPING_ADDRESS_NOT_SET = "SHIPPING_ADDRESS_NOT_SET"
+SHIPPING_METHOD_NOT_APPLICABLE = "SHIPPING_METHOD_NOT_APPLICABLE"
+SHIPPING_NOT_REQUIRED = "SHIPPING_NOT_REQUIRED"
 INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
 INVALID = "INVALID"
 MISSING_CHANNEL_SLUG = "MISSING_CHANNEL_SLUG"
@@ -434,6 +451,7 @@ def update_checkout_email(*, token: uuid.UUID, email: str) -> Checkout:
         errors.raise_if_any()
         checkout.email = value
         _touch(checkout, "email")
+        recalculate_checkout(checkout, _lines(checkout))  # vouchers may hang on it
         return checkout
 
 
@@ -448,6 +466,7 @@ def attach_checkout_customer(*, user: User, token: uuid.UUID) -> Checkout:
         checkout.user = user
         checkout.email = user.email
         _touch(checkout, "user", "email")
+        recalculate_checkout(checkout, _lines(checkout))
         return checkout
 
 
@@ -459,6 +478,7 @@ def detach_checkout_customer(*, actor: Actor, token: uuid.UUID) -> Checkout:
             raise NotCheckoutOwner
         checkout.user = None
         _touch(checkout, "user")
+        recalculate_checkout(checkout, _lines(checkout))
         return checkout
 
 
@@ -486,6 +506,8 @@ def update_checkout_address(
         if save_address:
             _save_to_book(checkout.user_id, clean)
         _touch(checkout, field)
+        # Taxes follow the address's country; the delivery may no longer apply.
+        recalculate_checkout(checkout, _lines(checkout))
         return checkout
 
 
@@ -495,4 +517,229 @@ def update_checkout_language(*, token: uuid.UUID, language_code: str) -> Checkou
         checkout = lock_checkout(token)
         checkout.language_code = language_code
         _touch(checkout, "language_code")
+        return checkout
+
+
+# ---------------------------------------------------------------- delivery
+
+
+@dataclass(frozen=True)
+class DeliveryChoice:
+    """A shipping method or a collection point (warehouse) to deliver with;
+    neither clears the delivery. ``legacy`` reports errors the way the deprecated
+    ``checkoutShippingMethodUpdate`` does."""
+
+    shipping_method_id: int | None = None
+    collection_point_id: int | None = None
+    legacy: bool = False
+
+
+def _not_applicable(choice: DeliveryChoice, message: str) -> ValidationFailed:
+    if choice.legacy:
+        return ValidationFailed.one(
+            "shippingMethod", SHIPPING_METHOD_NOT_APPLICABLE, message
+        )
+    return ValidationFailed.one(
+        "deliveryMethodId", DELIVERY_METHOD_NOT_APPLICABLE, message
+    )
+
+
+def _check_shipping_method(
+    checkout: Checkout,
+    lines: Sequence[CheckoutLine],
+    choice: DeliveryChoice,
+    method_id: int,
+) -> None:
+    field = "shippingMethod" if choice.legacy else "deliveryMethodId"
+    if not ShippingMethod.objects.filter(pk=method_id).exists():
+        raise ValidationFailed.one(
+            field, NOT_FOUND, "The shipping method does not exist."
+        )
+    if not ShippingMethodChannelListing.objects.filter(
+        shipping_method_id=method_id, channel_id=checkout.channel_id
+    ).exists():
+        raise _not_applicable(
+            choice, "This shipping method is not applicable in the given channel."
+        )
+    address = checkout.shipping_address
+    if address is None:
+        raise ValidationFailed.one(
+            "shippingAddress" if choice.legacy else field,
+            SHIPPING_ADDRESS_NOT_SET,
+            "Set a shipping address before choosing a shipping method.",
+        )
+    options = shipping_options(checkout, line_facts(checkout, lines), address)
+    if not any(option.method.pk == method_id for option in options):
+        raise _not_applicable(choice, "This shipping method is not applicable.")
+
+
+def _collection_point(
+    checkout: Checkout, lines: Sequence[CheckoutLine], warehouse_id: int
+) -> Warehouse:
+    warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
+    if warehouse is None:
+        raise ValidationFailed.one(
+            "deliveryMethodId", NOT_FOUND, "The warehouse does not exist."
+        )
+    points = collection_points(checkout, line_facts(checkout, lines))
+    if not any(point.pk == warehouse.pk for point in points):
+        raise ValidationFailed.one(
+            "deliveryMethodId",
+            DELIVERY_METHOD_NOT_APPLICABLE,
+            "This pick up point is not applicable.",
+        )
+    return warehouse
+
+
+def _copy_address(address: Address) -> dict[str, str]:
+    fields = (
+        "first_name",
+        "last_name",
+        "company_name",
+        "street_address_1",
+        "street_address_2",
+        "city",
+        "city_area",
+        "postal_code",
+        "country",
+        "country_area",
+        "phone",
+    )
+    return {name: getattr(address, name) for name in fields}
+
+
+def update_checkout_delivery_method(
+    *, token: uuid.UUID, choice: DeliveryChoice
+) -> Checkout:
+    """Deliver with a shipping method that serves the shipping address, or from a
+    collection point (whose address becomes the shipping address), or clear the
+    delivery. Locks the checkout."""
+    with transaction.atomic():
+        checkout = lock_checkout(token)
+        lines = _lines(checkout)
+        if not line_facts(checkout, lines).shipping_required:
+            raise ValidationFailed.one(
+                "shippingMethod" if choice.legacy else "deliveryMethod",
+                SHIPPING_NOT_REQUIRED,
+                "This checkout does not need shipping.",
+            )
+        fields = ["shipping_method", "collection_point"]
+        checkout.shipping_method_id = None
+        checkout.collection_point_id = None
+        if choice.collection_point_id is not None:
+            warehouse = _collection_point(checkout, lines, choice.collection_point_id)
+            checkout.collection_point_id = warehouse.pk
+            old = checkout.shipping_address
+            checkout.shipping_address = None
+            checkout.save(update_fields=["shipping_address"])
+            checkout.shipping_address = _replace_address(
+                old, _copy_address(warehouse.address)
+            )
+            fields.append("shipping_address")
+        elif choice.shipping_method_id is not None:
+            _check_shipping_method(checkout, lines, choice, choice.shipping_method_id)
+            checkout.shipping_method_id = choice.shipping_method_id
+        _touch(checkout, *fields)
+        recalculate_checkout(checkout, lines)
+        return checkout
+
+
+# ---------------------------------------------------------------- promo codes
+
+INVALID_PROMO_CODE = "INVALID_PROMO_CODE"
+
+
+def add_checkout_promo_code(*, token: uuid.UUID, promo_code: str) -> Checkout:
+    """Apply a voucher code, else a gift card, to the checkout. Raises on
+    ``promoCode``: ``INVALID`` for a code that is neither, ``VOUCHER_NOT_APPLICABLE``
+    for a voucher that does not apply. Locks the checkout."""
+    code = promo_code.strip()
+    with transaction.atomic():
+        checkout = lock_checkout(token)
+        lines = _lines(checkout)
+        try:
+            voucher_code = validate_voucher_code(
+                code=code,
+                channel_id=checkout.channel_id,
+                currency=checkout.currency,
+                lines=discount_lines(checkout, lines),
+                email=checkout.email or None,
+                user_id=checkout.user_id,
+            )
+        except ValidationFailed as failed:
+            if {e.code for e in failed.errors} != {INVALID_PROMO_CODE}:
+                raise
+            _apply_gift_card(checkout, code)
+        else:
+            checkout.voucher_code = voucher_code.code
+        _touch(checkout, "voucher_code")
+        recalculate_checkout(checkout, lines)
+        return checkout
+
+
+def _apply_gift_card(checkout: Checkout, code: str) -> None:
+    card = find_usable_gift_card(code=code, currency=checkout.currency)
+    if card is None:
+        raise ValidationFailed.one("promoCode", INVALID, "Promo code is invalid.")
+    attach_gift_card(checkout_token=checkout.pk, gift_card=card)
+
+
+@dataclass(frozen=True)
+class PromoCodeRef:
+    """What to remove: a code, or a gift card or voucher by id."""
+
+    code: str | None = None
+    gift_card_id: int | None = None
+    voucher_id: int | None = None
+
+
+def remove_checkout_promo_code(*, token: uuid.UUID, ref: PromoCodeRef) -> Checkout:
+    """Remove a voucher code or a gift card from the checkout; one that is not
+    applied is ignored. Locks the checkout."""
+    if ref.code is None and ref.gift_card_id is None and ref.voucher_id is None:
+        raise ValidationFailed.one(
+            "promoCode", GRAPHQL_ERROR, "Give either promoCode or promoCodeId."
+        )
+    with transaction.atomic():
+        checkout = lock_checkout(token)
+        if _voucher_matches(checkout, ref):
+            checkout.voucher_code = None
+        elif ref.gift_card_id is not None:
+            detach_gift_card(checkout_token=checkout.pk, gift_card_id=ref.gift_card_id)
+        elif ref.code:
+            card = GiftCard.objects.filter(
+                code__iexact=ref.code.strip(), checkouts=checkout.pk
+            ).first()
+            if card is not None:
+                detach_gift_card(checkout_token=checkout.pk, gift_card_id=card.pk)
+        _touch(checkout, "voucher_code")
+        recalculate_checkout(checkout, _lines(checkout))
+        return checkout
+
+
+def _voucher_matches(checkout: Checkout, ref: PromoCodeRef) -> bool:
+    if not checkout.voucher_code:
+        return False
+    if ref.code is not None:
+        return ref.code.strip().lower() == checkout.voucher_code.lower()
+    if ref.voucher_id is not None:
+        return VoucherCode.objects.filter(
+            code=checkout.voucher_code, voucher_id=ref.voucher_id
+        ).exists()
+    return False
+
+
+# ---------------------------------------------------------------- note
+
+CUSTOMER_NOTE_MAX_LENGTH = 10_000
+
+
+def update_checkout_customer_note(*, token: uuid.UUID, note: str) -> Checkout:
+    """Set the shopper's note for the order. Locks the checkout."""
+    if "\x00" in note or len(note) > CUSTOMER_NOTE_MAX_LENGTH:
+        raise ValidationFailed.one("customerNote", INVALID, "The note is invalid.")
+    with transaction.atomic():
+        checkout = lock_checkout(token)
+        checkout.customer_note = note.strip()
+        _touch(checkout, "customer_note")
         return checkout

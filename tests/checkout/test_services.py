@@ -56,12 +56,12 @@ def codes(failed: pytest.ExceptionInfo[ValidationFailed]) -> list[str]:
 def test_create_prices_lines_and_totals(catalog: Catalog) -> None:
     checkout = create(catalog, (0, 2), (1, 1), email="Ada@Example.com")
     lines = list(checkout.lines.order_by("variant_id"))
-    assert [(line.quantity, line.total_price_amount) for line in lines] == [
+    assert [(line.quantity, line.total_price_gross_amount) for line in lines] == [
         (2, Decimal("20.000")),
         (1, Decimal("11.000")),
     ]
     checkout.refresh_from_db()
-    assert checkout.subtotal_amount == checkout.total_amount == Decimal("31.000")
+    assert checkout.subtotal_gross_amount == checkout.total_gross_amount == Decimal("31.000")
     assert checkout.currency == "USD"
     assert checkout.email == "ada@example.com"
     assert checkout.price_expiration > timezone.now()
@@ -210,7 +210,7 @@ def test_add_update_delete_lines_recalculate(catalog: Catalog) -> None:
             LineInput(variant_id=catalog.variants[1].pk, quantity=1),
         ],
     )
-    assert checkout.total_amount == Decimal("41.000")
+    assert checkout.total_gross_amount == Decimal("41.000")
     first, second = CheckoutLine.objects.order_by("id")
     checkout = services.update_checkout_lines(
         token=checkout.pk,
@@ -219,10 +219,10 @@ def test_add_update_delete_lines_recalculate(catalog: Catalog) -> None:
             LineInput(variant_id=None, line_id=second.pk, quantity=0),
         ],
     )
-    assert checkout.total_amount == Decimal("10.000")
+    assert checkout.total_gross_amount == Decimal("10.000")
     assert list(checkout.lines.values_list("pk", flat=True)) == [first.pk]
     checkout = services.delete_checkout_lines(token=checkout.pk, line_ids=[first.pk])
-    assert checkout.total_amount == Decimal("0")
+    assert checkout.total_gross_amount == Decimal("0")
     assert not checkout.lines.exists()
 
 
@@ -288,12 +288,12 @@ def test_prices_are_recalculated_only_once_expired(catalog: Catalog) -> None:
         variant=catalog.variants[0], channel=catalog.channel
     ).update(price_amount=Decimal("99"))
     fresh = get_checkout(checkout.pk)
-    assert fresh is not None and fresh.total_amount == Decimal("10.000")
+    assert fresh is not None and fresh.total_gross_amount == Decimal("10.000")
     Checkout.objects.update(
         price_expiration=timezone.now() - datetime.timedelta(seconds=1)
     )
     stale = get_checkout(checkout.pk)
-    assert stale is not None and stale.total_amount == Decimal("99.000")
+    assert stale is not None and stale.total_gross_amount == Decimal("99.000")
 
 
 def test_deleting_the_channel_deletes_its_checkouts(catalog: Catalog) -> None:

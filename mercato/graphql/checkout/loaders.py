@@ -6,10 +6,33 @@ are shown (and priced) as that channel sells them.
 
 from __future__ import annotations
 
-from mercato.account.models import User
-from mercato.checkout.models import CheckoutLine
-from mercato.graphql.core.dataloaders import Loader, RelatedListLoader, attach_batch
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+
+from mercato.account.models import Address, User
+from mercato.checkout.delivery import (
+    DeliveryOption,
+    LineFacts,
+    collection_points,
+    line_facts,
+    shipping_options,
+)
+from mercato.checkout.models import Checkout, CheckoutLine
+from mercato.checkout.queries import Problem, line_problems, stored_problems
+from mercato.core.money import Money
+from mercato.graphql.channel.loaders import ChannelByIdLoader
+from mercato.graphql.core.dataloaders import (
+    Loader,
+    RelatedListLoader,
+    attach_batch,
+    get_loader,
+)
+from mercato.graphql.inventory.loaders import AddressByIdLoader
+from mercato.inventory.models import Warehouse
 from mercato.product.models import ProductVariant
+from mercato.shipping.models import ShippingMethod, ShippingMethodChannelListing
 
 
 class LinesByCheckoutLoader(RelatedListLoader):
@@ -35,3 +58,135 @@ class UserByIdLoader(Loader[int, User]):
     def batch_load(self, keys: list[int]) -> dict[int, User]:
         found = attach_batch(list(User.objects.filter(pk__in=keys)))
         return {u.pk: u for u in found}
+
+
+def checkout_lines(context: Any, checkouts: list[Checkout]) -> dict[Any, list[Any]]:
+    """The lines of ``checkouts`` as the ``lines`` field serves them (each
+    channel's lines in one query)."""
+    channels = get_loader(context, ChannelByIdLoader)
+    channels.load_many_keys(c.channel_id for c in checkouts)
+    lines: dict[Any, list[Any]] = {}
+    for channel_id in {c.channel_id for c in checkouts}:
+        loader = get_loader(context, LinesByCheckoutLoader, channels.cache[channel_id])
+        tokens: list[Any] = [c.pk for c in checkouts if c.channel_id == channel_id]
+        loader.load_many_keys(tokens)
+        lines.update({token: loader.cache[token] for token in tokens})
+    return lines
+
+
+class DeliveryFactsLoader(Loader[Checkout, LineFacts]):
+    """What delivery needs to know about each checkout's lines."""
+
+    def batch_load(self, keys: list[Checkout]) -> dict[Checkout, LineFacts]:
+        lines = checkout_lines(self.context, keys)
+        return {c: line_facts(c, lines[c.pk]) for c in keys}
+
+
+def _addresses(context: Any, checkouts: list[Checkout]) -> dict[int, Address]:
+    loader = get_loader(context, AddressByIdLoader)
+    ids = [c.shipping_address_id for c in checkouts if c.shipping_address_id]
+    loader.load_many_keys(ids)
+    return {pk: loader.cache[pk] for pk in ids if loader.cache[pk] is not None}
+
+
+class DeliveryOptionsLoader(Loader[Checkout, list[DeliveryOption]]):
+    """The shipping methods that serve each checkout (one lookup per checkout)."""
+
+    def default(self) -> list[DeliveryOption]:
+        return []
+
+    def batch_load(self, keys: list[Checkout]) -> dict[Checkout, list[DeliveryOption]]:
+        facts = get_loader(self.context, DeliveryFactsLoader)
+        facts.load_many_keys(keys)
+        addresses = _addresses(self.context, keys)
+        channels = get_loader(self.context, ChannelByIdLoader)
+        channels.load_many_keys(c.channel_id for c in keys)
+        return {
+            c: shipping_options(
+                c,
+                facts.cache[c],
+                addresses.get(c.shipping_address_id or 0),
+                channels.cache[c.channel_id],
+            )
+            for c in keys
+        }
+
+
+class CollectionPointsLoader(Loader[Checkout, list[Warehouse]]):
+    def default(self) -> list[Warehouse]:
+        return []
+
+    def batch_load(self, keys: list[Checkout]) -> dict[Checkout, list[Warehouse]]:
+        facts = get_loader(self.context, DeliveryFactsLoader)
+        facts.load_many_keys(keys)
+        found = {c: collection_points(c, facts.cache[c]) for c in keys}
+        attach_batch([w for ws in found.values() for w in ws])
+        return found
+
+
+class CheckoutDeliveryLoader(Loader[Checkout, DeliveryOption]):
+    """Each checkout's chosen shipping method with its price in the channel."""
+
+    def batch_load(self, keys: list[Checkout]) -> dict[Checkout, DeliveryOption]:
+        chosen = [c for c in keys if c.shipping_method_id is not None]
+        if not chosen:
+            return {}
+        pairs = Q()
+        for c in chosen:
+            pairs |= Q(shipping_method_id=c.shipping_method_id, channel_id=c.channel_id)
+        prices = {
+            (row.shipping_method_id, row.channel_id): Money(
+                row.price_amount, row.currency
+            )
+            for row in ShippingMethodChannelListing.objects.filter(pairs)
+        }
+        methods = {
+            m.pk: m
+            for m in ShippingMethod.objects.filter(
+                pk__in={c.shipping_method_id for c in chosen}
+            )
+        }
+        found: dict[Checkout, DeliveryOption] = {}
+        for c in chosen:
+            method = methods.get(c.shipping_method_id or 0)
+            if method is None:
+                continue
+            price = prices.get((method.pk, c.channel_id), Money(Decimal(0), c.currency))
+            found[c] = DeliveryOption(
+                method=method, price=price, active=c.is_delivery_valid
+            )
+        return found
+
+
+class CheckoutProblemsLoader(Loader[Checkout, list[Problem]]):
+    """Problems of each checkout: its lines' (per channel, in a fixed number of
+    queries) and the delivery check of its last recalculation."""
+
+    def default(self) -> list[Problem]:
+        return []
+
+    def batch_load(self, keys: list[Checkout]) -> dict[Checkout, list[Problem]]:
+        lines = checkout_lines(self.context, keys)
+        by_line = get_loader(self.context, LineProblemsLoader)
+        by_line.load_many_keys(line for c in keys for line in lines[c.pk])
+        flat = {line.pk: by_line.cache[line] for c in keys for line in lines[c.pk]}
+        return {c: stored_problems(c, lines[c.pk], flat) for c in keys}
+
+
+class LineProblemsLoader(Loader[CheckoutLine, list[Problem]]):
+    def default(self) -> list[Problem]:
+        return []
+
+    def batch_load(self, keys: list[CheckoutLine]) -> dict[CheckoutLine, list[Problem]]:
+        checkout_channels = dict(
+            Checkout.objects.filter(
+                pk__in={line.checkout_id for line in keys}
+            ).values_list("pk", "channel_id")
+        )
+        by_channel: dict[int, list[CheckoutLine]] = {}
+        for line in keys:
+            by_channel.setdefault(checkout_channels[line.checkout_id], []).append(line)
+        found: dict[int, list[Problem]] = {}
+        for channel_id, lines in by_channel.items():
+            found.update(line_problems(channel_id, lines))
+        return {line: found.get(line.pk, []) for line in keys}

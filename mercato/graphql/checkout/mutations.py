@@ -16,13 +16,18 @@ from graphql import GraphQLResolveInfo
 from mercato.account.addresses import AddressType
 from mercato.account.models import User
 from mercato.checkout import services
-from mercato.checkout.services import LineInput, NotCheckoutOwner
+from mercato.checkout.services import (
+    DeliveryChoice,
+    LineInput,
+    NotCheckoutOwner,
+    PromoCodeRef,
+)
 from mercato.core.errors import FieldError, ValidationFailed
 from mercato.core.languages import to_stored_code
 from mercato.graphql.account.storefront import signed_in
 from mercato.graphql.checkout.queries import checkout_token
 from mercato.graphql.core.errors import PermissionDenied
-from mercato.graphql.core.ids import decode_id, to_global_id
+from mercato.graphql.core.ids import decode_id, from_global_id, to_global_id
 from mercato.graphql.core.mutations import mutation
 from mercato.graphql.core.permissions import actor_of
 
@@ -220,6 +225,112 @@ def resolve_language_update(
 ) -> dict[str, Any]:
     checkout = services.update_checkout_language(
         token=_token(kwargs), language_code=to_stored_code(language_code)
+    )
+    return {"checkout": checkout}
+
+
+def _delivery_choice(delivery_method_id: str | None) -> DeliveryChoice:
+    if not delivery_method_id:
+        return DeliveryChoice()
+    type_name, _ = from_global_id(delivery_method_id)
+    if type_name == "Warehouse":
+        return DeliveryChoice(
+            collection_point_id=decode_id(delivery_method_id, "Warehouse")
+        )
+    if type_name == "ShippingMethod":
+        return DeliveryChoice(
+            shipping_method_id=decode_id(delivery_method_id, "ShippingMethod")
+        )
+    raise ValidationFailed.one(
+        "deliveryMethodId",
+        "INVALID",
+        "The ID names neither a Warehouse nor a ShippingMethod.",
+    )
+
+
+@mutations.field("checkoutDeliveryMethodUpdate")
+@mutation()
+@checkout_errors
+def resolve_delivery_method_update(
+    _: None,
+    info: GraphQLResolveInfo,
+    delivery_method_id: str | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    checkout = services.update_checkout_delivery_method(
+        token=_token(kwargs), choice=_delivery_choice(delivery_method_id)
+    )
+    return {"checkout": checkout}
+
+
+@mutations.field("checkoutShippingMethodUpdate")
+@mutation("checkout_errors")
+@checkout_errors
+def resolve_shipping_method_update(
+    _: None,
+    info: GraphQLResolveInfo,
+    shipping_method_id: str | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    method_id = (
+        decode_id(shipping_method_id, "ShippingMethod") if shipping_method_id else None
+    )
+    checkout = services.update_checkout_delivery_method(
+        token=_token(kwargs),
+        choice=DeliveryChoice(shipping_method_id=method_id, legacy=True),
+    )
+    return {"checkout": checkout}
+
+
+@mutations.field("checkoutAddPromoCode")
+@mutation("checkout_errors")
+@checkout_errors
+def resolve_add_promo_code(
+    _: None, info: GraphQLResolveInfo, promo_code: str, **kwargs: Any
+) -> dict[str, Any]:
+    checkout = services.add_checkout_promo_code(
+        token=_token(kwargs), promo_code=promo_code
+    )
+    return {"checkout": checkout}
+
+
+def _promo_ref(promo_code: str | None, promo_code_id: str | None) -> PromoCodeRef:
+    if not promo_code_id:
+        return PromoCodeRef(code=promo_code)
+    type_name, _ = from_global_id(promo_code_id)
+    if type_name == "GiftCard":
+        return PromoCodeRef(gift_card_id=decode_id(promo_code_id, "GiftCard"))
+    if type_name == "Voucher":
+        return PromoCodeRef(voucher_id=decode_id(promo_code_id, "Voucher"))
+    raise ValidationFailed.one(
+        "promoCodeId", "INVALID", "The ID names neither a GiftCard nor a Voucher."
+    )
+
+
+@mutations.field("checkoutRemovePromoCode")
+@mutation("checkout_errors")
+@checkout_errors
+def resolve_remove_promo_code(
+    _: None,
+    info: GraphQLResolveInfo,
+    promo_code: str | None = None,
+    promo_code_id: str | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    checkout = services.remove_checkout_promo_code(
+        token=_token(kwargs), ref=_promo_ref(promo_code, promo_code_id)
+    )
+    return {"checkout": checkout}
+
+
+@mutations.field("checkoutCustomerNoteUpdate")
+@mutation("checkout_errors")
+@checkout_errors
+def resolve_customer_note_update(
+    _: None, info: GraphQLResolveInfo, customer_note: str, id: str
+) -> dict[str, Any]:
+    checkout = services.update_checkout_customer_note(
+        token=_token({"id": id}), note=customer_note
     )
     return {"checkout": checkout}
 

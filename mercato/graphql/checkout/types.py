@@ -10,13 +10,20 @@ from graphql import GraphQLResolveInfo
 from mercato.account.models import Address, User
 from mercato.channel.models import Channel
 from mercato.checkout.calculations import checkout_totals
+from mercato.checkout.delivery import DeliveryOption
 from mercato.checkout.models import Checkout, CheckoutLine
-from mercato.checkout.queries import may_see_checkout_user
+from mercato.checkout.queries import Problem, may_see_checkout_user
 from mercato.core.languages import to_enum_value
-from mercato.core.money import Money, TaxedMoney, taxed
+from mercato.core.money import Money, TaxedMoney
 from mercato.core.permissions import Permission
 from mercato.graphql.channel.loaders import ChannelByIdLoader
+from mercato.graphql.checkout.delivery import DeliveryView, delivery_view
 from mercato.graphql.checkout.loaders import (
+    CheckoutDeliveryLoader,
+    CheckoutProblemsLoader,
+    CollectionPointsLoader,
+    DeliveryOptionsLoader,
+    LineProblemsLoader,
     LinesByCheckoutLoader,
     ShippingRequiredByVariantLoader,
     UserByIdLoader,
@@ -25,9 +32,11 @@ from mercato.graphql.core.dataloaders import channel_of, get_loader
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import actor_of
-from mercato.graphql.inventory.loaders import AddressByIdLoader
+from mercato.graphql.inventory.loaders import AddressByIdLoader, WarehouseByIdLoader
 from mercato.graphql.product.loaders import VariantByIdLoader
+from mercato.inventory.models import Warehouse
 from mercato.product.models import ProductVariant
+from mercato.tax.queries import get_cached_channel_taxes
 
 checkout_type = ObjectType("Checkout")
 line_type = ObjectType("CheckoutLine")
@@ -90,8 +99,78 @@ def resolve_email(root: Checkout, info: GraphQLResolveInfo) -> str | None:
 
 
 @checkout_type.field("discount")
-def resolve_discount(root: Checkout, info: GraphQLResolveInfo) -> Money | None:
+def resolve_discount(root: Checkout, info: GraphQLResolveInfo) -> Money:
+    return Money(root.discount_amount, root.currency)
+
+
+@checkout_type.field("customerNote")
+@checkout_type.field("note")
+def resolve_customer_note(root: Checkout, info: GraphQLResolveInfo) -> str:
+    return root.customer_note
+
+
+@checkout_type.field("shippingMethods")
+@checkout_type.field("availableShippingMethods")
+def resolve_shipping_methods(
+    root: Checkout, info: GraphQLResolveInfo
+) -> list[DeliveryOption]:
+    loader = get_loader(info.context, DeliveryOptionsLoader)
+    return loader.load_for(root, lambda c: c) or []
+
+
+@checkout_type.field("availableCollectionPoints")
+def resolve_collection_points(
+    root: Checkout, info: GraphQLResolveInfo
+) -> list[Warehouse]:
+    loader = get_loader(info.context, CollectionPointsLoader)
+    return loader.load_for(root, lambda c: c) or []
+
+
+def _chosen_method(root: Checkout, info: GraphQLResolveInfo) -> DeliveryOption | None:
+    if root.shipping_method_id is None:
+        return None
+    return get_loader(info.context, CheckoutDeliveryLoader).load_for(root, lambda c: c)
+
+
+@checkout_type.field("delivery")
+def resolve_delivery(root: Checkout, info: GraphQLResolveInfo) -> DeliveryView | None:
+    option = _chosen_method(root, info)
+    return None if option is None else delivery_view(root, option)
+
+
+@checkout_type.field("shippingMethod")
+def resolve_shipping_method(
+    root: Checkout, info: GraphQLResolveInfo
+) -> DeliveryOption | None:
+    return _chosen_method(root, info)
+
+
+@checkout_type.field("deliveryMethod")
+def resolve_delivery_method(
+    root: Checkout, info: GraphQLResolveInfo
+) -> DeliveryOption | Warehouse | None:
+    if root.collection_point_id is not None:
+        loader = get_loader(info.context, WarehouseByIdLoader)
+        return loader.load_for(root, lambda c: c.collection_point_id)
+    return _chosen_method(root, info)
+
+
+@checkout_type.field("stockReservationExpires")
+def resolve_stock_reservation_expires(root: Checkout, info: GraphQLResolveInfo) -> Any:
     return None
+
+
+@checkout_type.field("taxExemption")
+def resolve_tax_exemption(root: Checkout, info: GraphQLResolveInfo) -> bool:
+    return False
+
+
+@checkout_type.field("problems")
+def resolve_problems(root: Checkout, info: GraphQLResolveInfo) -> list[Problem]:
+    return (
+        get_loader(info.context, CheckoutProblemsLoader).load_for(root, lambda c: c)
+        or []
+    )
 
 
 @checkout_type.field("lines")
@@ -135,7 +214,16 @@ def resolve_language_code(root: Checkout, info: GraphQLResolveInfo) -> str:
 
 @checkout_type.field("displayGrossPrices")
 def resolve_display_gross_prices(root: Checkout, info: GraphQLResolveInfo) -> bool:
-    return True
+    channel = _channel(info, root)
+    addresses = get_loader(info.context, AddressByIdLoader)
+    country = channel.default_country
+    for key in (lambda c: c.shipping_address_id, lambda c: c.billing_address_id):
+        address = addresses.load_for(root, key)
+        if address is not None and address.country:
+            country = address.country
+            break
+    taxes = get_cached_channel_taxes(channel=channel, country_code=country)
+    return taxes.display_gross_prices
 
 
 # ---------------------------------------------------------------- CheckoutLine
@@ -159,9 +247,15 @@ def resolve_line_variant(
     return loader.load_for(root, lambda line: line.variant_id)
 
 
+def _taxed(net: Any, gross: Any, currency: str) -> TaxedMoney:
+    return TaxedMoney(net=Money(net, currency), gross=Money(gross, currency))
+
+
 @line_type.field("unitPrice")
 def resolve_unit_price(root: CheckoutLine, info: GraphQLResolveInfo) -> TaxedMoney:
-    return taxed(Money(root.unit_price_amount, _currency(root)))
+    return _taxed(
+        root.unit_price_net_amount, root.unit_price_gross_amount, _currency(root)
+    )
 
 
 @line_type.field("undiscountedUnitPrice")
@@ -173,7 +267,9 @@ def resolve_undiscounted_unit_price(
 
 @line_type.field("totalPrice")
 def resolve_line_total(root: CheckoutLine, info: GraphQLResolveInfo) -> TaxedMoney:
-    return taxed(Money(root.total_price_amount, _currency(root)))
+    return _taxed(
+        root.total_price_net_amount, root.total_price_gross_amount, _currency(root)
+    )
 
 
 @line_type.field("undiscountedTotalPrice")
@@ -187,6 +283,16 @@ def resolve_line_undiscounted_total(
 def resolve_requires_shipping(root: CheckoutLine, info: GraphQLResolveInfo) -> bool:
     loader = get_loader(info.context, ShippingRequiredByVariantLoader)
     return bool(loader.load_for(root, lambda line: line.variant_id))
+
+
+@line_type.field("problems")
+def resolve_line_problems(root: CheckoutLine, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, LineProblemsLoader).load_for(root, lambda li: li)
+
+
+@line_type.field("isGift")
+def resolve_is_gift(root: CheckoutLine, info: GraphQLResolveInfo) -> bool:
+    return False
 
 
 bindables = [checkout_type, line_type]
