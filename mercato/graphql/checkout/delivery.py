@@ -17,7 +17,7 @@ from mercato.checkout.queries import (
     LineVariantNotAvailable,
     get_checkout,
 )
-from mercato.core.errors import ValidationFailed
+from mercato.core.errors import FieldError
 from mercato.core.money import Money
 from mercato.core.permissions import Permission
 from mercato.graphql.checkout.loaders import (
@@ -28,7 +28,7 @@ from mercato.graphql.checkout.queries import checkout_token
 from mercato.graphql.core.dataloaders import channel_of, get_loader
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.metadata import bind_metadata
-from mercato.graphql.core.mutations import mutation
+from mercato.graphql.core.mutations import error_payload, mutation
 from mercato.graphql.product.loaders import VariantByIdLoader
 from mercato.inventory.models import Warehouse
 from mercato.product.models import ProductVariant
@@ -182,7 +182,8 @@ def resolve_delivery_options_calculate(
 ) -> dict[str, Any]:
     checkout = get_checkout(checkout_token(id))
     if checkout is None:
-        raise ValidationFailed.one("id", "NOT_FOUND", "The checkout does not exist.")
+        missing = FieldError("id", "NOT_FOUND", "The checkout does not exist.")
+        return {"deliveries": [], "errors": [error_payload(missing)]}
     options = get_loader(info.context, DeliveryOptionsLoader).load_for(
         checkout, lambda c: c
     )
