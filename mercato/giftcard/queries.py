@@ -112,14 +112,12 @@ def list_gift_card_currencies() -> list[str]:
     )
 
 
-def list_customer_gift_cards(*, actor: Actor, user_id: int) -> QuerySet[GiftCard]:
-    """The cards a customer used, for that customer or staff managing users or
-    gift cards; nothing for anyone else."""
-    if actor.user_id == user_id or actor.has_any_permission(
+def may_see_customer_gift_cards(*, actor: Actor, user_id: int) -> bool:
+    """The cards a customer used are for that customer and for staff managing
+    users or gift cards."""
+    return actor.user_id == user_id or actor.has_any_permission(
         Permission.MANAGE_USERS, Permission.MANAGE_GIFT_CARD
-    ):
-        return GiftCard.objects.filter(used_by_id=user_id)
-    return GiftCard.objects.none()
+    )
 
 
 def may_see_code(actor: Actor, card: GiftCard) -> bool:

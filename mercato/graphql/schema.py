@@ -26,6 +26,7 @@ DOMAINS = (
     "shipping",
     "tax",
     "checkout",
+    "giftcard",
 )
 
 HERE = Path(__file__).parent

@@ -18,6 +18,7 @@ from mercato.channel.models import Channel
 from mercato.core import metadata as services
 from mercato.core.models import ModelWithMetadata
 from mercato.core.permissions import Permission
+from mercato.giftcard.models import GiftCard
 from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.ids import decode_id, from_global_id
 from mercato.graphql.core.mutations import mutation
@@ -49,6 +50,7 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
     "Category": MetadataTarget(Category, Permission.MANAGE_PRODUCTS),
     "Channel": MetadataTarget(Channel, Permission.MANAGE_CHANNELS),
     "Collection": MetadataTarget(Collection, Permission.MANAGE_PRODUCTS),
+    "GiftCard": MetadataTarget(GiftCard, Permission.MANAGE_GIFT_CARD),
     "Menu": MetadataTarget(Menu, Permission.MANAGE_MENUS),
     "MenuItem": MetadataTarget(MenuItem, Permission.MANAGE_MENUS),
     "Page": MetadataTarget(Page, Permission.MANAGE_PAGES),
