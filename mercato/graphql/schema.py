@@ -26,6 +26,7 @@ DOMAINS = (
     "shipping",
     "tax",
     "checkout",
+    "discount",
     "giftcard",
 )
 

@@ -18,6 +18,7 @@ from mercato.channel.models import Channel
 from mercato.core import metadata as services
 from mercato.core.models import ModelWithMetadata
 from mercato.core.permissions import Permission
+from mercato.discount.models import Promotion, Voucher
 from mercato.giftcard.models import GiftCard
 from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.ids import decode_id, from_global_id
@@ -57,6 +58,7 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
     "PageType": MetadataTarget(PageType, Permission.MANAGE_PAGE_TYPES_AND_ATTRIBUTES),
     "Product": MetadataTarget(Product, Permission.MANAGE_PRODUCTS),
     "ProductMedia": MetadataTarget(ProductMedia, Permission.MANAGE_PRODUCTS),
+    "Promotion": MetadataTarget(Promotion, Permission.MANAGE_DISCOUNTS),
     "ProductType": MetadataTarget(
         ProductType, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES
     ),
@@ -65,6 +67,7 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
     "ShippingZone": MetadataTarget(ShippingZone, Permission.MANAGE_SHIPPING),
     "TaxClass": MetadataTarget(TaxClass, Permission.MANAGE_TAXES),
     "TaxConfiguration": MetadataTarget(TaxConfiguration, Permission.MANAGE_TAXES),
+    "Voucher": MetadataTarget(Voucher, Permission.MANAGE_DISCOUNTS),
     "Warehouse": MetadataTarget(Warehouse, Permission.MANAGE_PRODUCTS),
 }
 

@@ -13,6 +13,7 @@ from mercato.channel.models import Channel
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.money import quantize
 from mercato.core.permissions import Actor
+from mercato.discount.prices import recalculate_discounted_prices
 from mercato.product.models import (
     Product,
     ProductChannelListing,
@@ -182,6 +183,8 @@ def store_variant_prices(
                 ),
             },
         )
+    # catalogue promotions follow the new prices in the same transaction
+    recalculate_discounted_prices([variant.pk])
 
 
 def update_variant_channel_listings(
