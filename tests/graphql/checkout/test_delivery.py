@@ -213,7 +213,7 @@ def test_delivery_errors_change_nothing(gql: Any, catalog: Catalog) -> None:
 
 
 def test_delivery_options_calculate(gql: Any, catalog: Catalog) -> None:
-    cheap, capped = _methods(catalog)
+    _methods(catalog)
     id_ = create(gql, catalog, (0, 1))["checkout"]["id"]
     gql(SHIPPING, {"id": id_, "address": ADDRESS})
     result = gql(OPTIONS, {"id": id_})["data"]["deliveryOptionsCalculate"]

@@ -1,0 +1,289 @@
+"""Checkout totals: taxes by the channel's configuration and the tax country,
+order discounts (vouchers) and gift cards, promo codes, customer note."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from mercato.checkout.models import Checkout
+from mercato.giftcard.models import GiftCard
+from mercato.tax.models import (
+    TaxClass,
+    TaxClassCountryRate,
+    TaxConfiguration,
+    TaxConfigurationPerCountry,
+)
+from mercato.tax.queries import forget_channel_taxes
+from tests.factories.catalog import Catalog, build_catalog
+from tests.factories.discount import make_voucher
+from tests.factories.giftcard import make_gift_card
+from tests.factories.shipping import ShippingMethodFactory, list_method
+from tests.graphql.checkout.test_checkout import ADDRESS, create, gid
+
+pytestmark = pytest.mark.django_db
+
+TOTALS = """
+id displayGrossPrices taxExemption discount { amount } discountName voucherCode
+customerNote
+subtotalPrice { net { amount } gross { amount } tax { amount } }
+shippingPrice { net { amount } gross { amount } }
+totalPrice { net { amount } gross { amount } }
+lines {
+  unitPrice { net { amount } gross { amount } }
+  totalPrice { net { amount } gross { amount } }
+  undiscountedTotalPrice { amount }
+}
+"""
+READ = f"query($id: ID) {{ checkout(id: $id) {{ {TOTALS} }} }}"
+SHIPPING = """
+mutation($id: ID, $address: AddressInput!) {
+  checkoutShippingAddressUpdate(id: $id, shippingAddress: $address) { errors { code } }
+}
+"""
+BILLING = """
+mutation($id: ID, $address: AddressInput!) {
+  checkoutBillingAddressUpdate(id: $id, billingAddress: $address) { errors { code } }
+}
+"""
+CHOOSE = """
+mutation($id: ID, $method: ID) {
+  checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $method) { errors { code } }
+}
+"""
+ADD_CODE = f"""
+mutation($id: ID, $code: String!) {{
+  checkoutAddPromoCode(id: $id, promoCode: $code) {{
+    checkout {{ {TOTALS} }} errors {{ field code }}
+  }}
+}}
+"""
+REMOVE_CODE = f"""
+mutation($id: ID, $code: String, $codeId: ID) {{
+  checkoutRemovePromoCode(id: $id, promoCode: $code, promoCodeId: $codeId) {{
+    checkout {{ {TOTALS} }} errors {{ field code }}
+  }}
+}}
+"""
+NOTE = """
+mutation($id: ID!, $note: String!) {
+  checkoutCustomerNoteUpdate(id: $id, customerNote: $note) {
+    checkout { customerNote note } errors { field code }
+  }
+}
+"""
+PL_ADDRESS = {
+    "firstName": "Jan",
+    "lastName": "Kowalski",
+    "streetAddress1": "Marszalkowska 1",
+    "city": "Warszawa",
+    "postalCode": "00-001",
+    "country": "PL",
+}
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return build_catalog(3)
+
+
+def taxed(net: float, gross: float) -> dict[str, Any]:
+    return {"net": {"amount": net}, "gross": {"amount": gross}}
+
+
+def _tax_setup(catalog: Catalog, entered_with_tax: bool = True) -> TaxConfiguration:
+    """US: 20 % by default, 5 % reduced (the product type's class), 8 % standard
+    (product 1's own class). PL: 23 % by default."""
+    reduced = TaxClass.objects.create(name="Reduced")
+    standard = TaxClass.objects.create(name="Standard")
+    TaxClassCountryRate.objects.create(country="US", rate=Decimal(20))
+    TaxClassCountryRate.objects.create(tax_class=reduced, country="US", rate=5)
+    TaxClassCountryRate.objects.create(tax_class=standard, country="US", rate=8)
+    TaxClassCountryRate.objects.create(country="PL", rate=Decimal(23))
+    catalog.product_type.tax_class = reduced
+    catalog.product_type.save(update_fields=["tax_class"])
+    product = catalog.products[1]
+    product.tax_class = standard
+    product.save(update_fields=["tax_class"])
+    configuration, _ = TaxConfiguration.objects.update_or_create(
+        channel=catalog.channel,
+        defaults={"prices_entered_with_tax": entered_with_tax},
+    )
+    forget_channel_taxes()
+    return configuration
+
+
+def _shipped_checkout(gql: Any, catalog: Catalog) -> str:
+    method = ShippingMethodFactory()
+    list_method(method, catalog.channel, price="5")
+    # 3 x variant 0 (10.00, reduced rate) and 1 x variant 2 (11.00, standard rate)
+    id_: str = create(gql, catalog, (0, 3), (2, 1))["checkout"]["id"]
+    gql(SHIPPING, {"id": id_, "address": ADDRESS})
+    errors = gql(CHOOSE, {"id": id_, "method": gid("ShippingMethod", method.pk)})
+    assert errors["data"]["checkoutDeliveryMethodUpdate"]["errors"] == []
+    return id_
+
+
+def _expire_prices() -> None:
+    Checkout.objects.update(price_expiration=timezone.now() - datetime.timedelta(1))
+    forget_channel_taxes()
+
+
+def test_prices_entered_with_tax(gql: Any, catalog: Catalog) -> None:
+    _tax_setup(catalog, entered_with_tax=True)
+    id_ = _shipped_checkout(gql, catalog)
+    checkout = gql(READ, {"id": id_})["data"]["checkout"]
+    first, second = checkout["lines"]
+    assert first["totalPrice"] == taxed(28.57, 30.0)  # 30.00 at 5 %
+    assert first["unitPrice"] == taxed(9.52, 10.0)
+    assert second["totalPrice"] == taxed(10.19, 11.0)  # 11.00 at 8 %
+    assert checkout["shippingPrice"] == taxed(4.17, 5.0)  # 5.00 at 20 %
+    assert checkout["subtotalPrice"] == {
+        **taxed(38.76, 41.0),
+        "tax": {"amount": 2.24},
+    }
+    assert checkout["totalPrice"] == taxed(42.93, 46.0)
+    assert checkout["displayGrossPrices"] is True
+    assert checkout["taxExemption"] is False
+    line = Checkout.objects.get().lines.order_by("id").first()
+    assert line is not None and line.tax_rate == Decimal("0.0500")
+
+
+def test_prices_entered_without_tax_and_a_country_exception(
+    gql: Any, catalog: Catalog
+) -> None:
+    configuration = _tax_setup(catalog, entered_with_tax=False)
+    id_ = _shipped_checkout(gql, catalog)
+    checkout = gql(READ, {"id": id_})["data"]["checkout"]
+    first, second = checkout["lines"]
+    assert first["totalPrice"] == taxed(30.0, 31.5)
+    assert first["unitPrice"] == taxed(10.0, 10.5)
+    assert second["totalPrice"] == taxed(11.0, 11.88)
+    assert checkout["shippingPrice"] == taxed(5.0, 6.0)
+    assert checkout["totalPrice"] == taxed(46.0, 49.38)
+
+    # The US exception: no taxes there, and net prices shown.
+    TaxConfigurationPerCountry.objects.create(
+        tax_configuration=configuration,
+        country="US",
+        charge_taxes=False,
+        display_gross_prices=False,
+    )
+    stored = Checkout.objects.get().total_gross_amount
+    forget_channel_taxes()
+    assert Checkout.objects.get().total_gross_amount == stored  # nothing on read
+    _expire_prices()
+    checkout = gql(READ, {"id": id_})["data"]["checkout"]
+    assert checkout["totalPrice"] == taxed(46.0, 46.0)
+    assert checkout["lines"][0]["totalPrice"] == taxed(30.0, 30.0)
+    assert checkout["displayGrossPrices"] is False
+
+
+def test_tax_country_is_shipping_else_billing_else_channel(
+    gql: Any, catalog: Catalog
+) -> None:
+    _tax_setup(catalog, entered_with_tax=True)
+    id_ = create(gql, catalog, (4, 1))["checkout"]["id"]  # product 2: 12.00, 5 %
+    checkout = gql(READ, {"id": id_})["data"]["checkout"]
+    assert checkout["totalPrice"] == taxed(11.43, 12.0)  # channel country: US
+    assert (
+        gql(BILLING, {"id": id_, "address": PL_ADDRESS})["data"][
+            "checkoutBillingAddressUpdate"
+        ]["errors"]
+        == []
+    )
+    checkout = gql(READ, {"id": id_})["data"]["checkout"]
+    assert checkout["totalPrice"] == taxed(9.76, 12.0)  # billing country: PL, 23 %
+    gql(SHIPPING, {"id": id_, "address": ADDRESS})
+    checkout = gql(READ, {"id": id_})["data"]["checkout"]
+    assert checkout["totalPrice"] == taxed(11.43, 12.0)  # shipping country: US
+
+
+def test_voucher_codes(gql: Any, catalog: Catalog) -> None:
+    make_voucher(catalog.channel, "SAVE5", value="5", name="Five off")
+    make_voucher(catalog.channel, "BIG", value="5", min_spent="1000")
+    id_ = create(gql, catalog, (0, 1), (1, 1))["checkout"]["id"]  # 10 + 11
+
+    invalid = gql(ADD_CODE, {"id": id_, "code": "NOPE"})["data"]["checkoutAddPromoCode"]
+    assert invalid["errors"] == [{"field": "promoCode", "code": "INVALID"}]
+    too_small = gql(ADD_CODE, {"id": id_, "code": "BIG"})["data"]
+    assert too_small["checkoutAddPromoCode"]["errors"] == [
+        {"field": "promoCode", "code": "VOUCHER_NOT_APPLICABLE"}
+    ]
+    assert Checkout.objects.get().voucher_code is None
+
+    added = gql(ADD_CODE, {"id": id_, "code": "SAVE5"})["data"]["checkoutAddPromoCode"]
+    assert added["errors"] == []
+    checkout = added["checkout"]
+    assert checkout["voucherCode"] == "SAVE5"
+    assert checkout["discountName"] == "Five off"
+    assert checkout["discount"] == {"amount": 5.0}
+    assert checkout["subtotalPrice"]["gross"]["amount"] == 16.0
+    assert checkout["totalPrice"] == taxed(16.0, 16.0)
+    line_totals = [line["totalPrice"]["gross"]["amount"] for line in checkout["lines"]]
+    assert sum(line_totals) == 16.0 and line_totals != [10.0, 11.0]
+    assert [line["undiscountedTotalPrice"]["amount"] for line in checkout["lines"]] == [
+        10.0,
+        11.0,
+    ]
+
+    removed = gql(REMOVE_CODE, {"id": id_, "code": "SAVE5"})["data"]
+    checkout = removed["checkoutRemovePromoCode"]["checkout"]
+    assert checkout["voucherCode"] is None
+    assert checkout["discount"] == {"amount": 0.0}
+    assert checkout["totalPrice"]["gross"]["amount"] == 21.0
+    nothing = gql(REMOVE_CODE, {"id": id_})["data"]["checkoutRemovePromoCode"]
+    assert nothing["errors"] == [{"field": "promoCode", "code": "GRAPHQL_ERROR"}]
+
+
+def test_gift_cards_pay_part_of_the_total(gql: Any, catalog: Catalog) -> None:
+    card = make_gift_card(balance="15", code="GIFT-15")
+    big = make_gift_card(balance="100", code="GIFT-100")
+    id_ = create(gql, catalog, (0, 1), (1, 1))["checkout"]["id"]  # 21.00
+
+    added = gql(ADD_CODE, {"id": id_, "code": "gift-15"})["data"][
+        "checkoutAddPromoCode"
+    ]
+    assert added["errors"] == []
+    assert added["checkout"]["totalPrice"] == taxed(6.0, 6.0)
+    assert added["checkout"]["subtotalPrice"]["gross"]["amount"] == 21.0
+    assert added["checkout"]["voucherCode"] is None
+    assert Checkout.objects.get().total_gross_amount == Decimal("6.000")
+
+    both = gql(ADD_CODE, {"id": id_, "code": "GIFT-100"})["data"]
+    assert both["checkoutAddPromoCode"]["checkout"]["totalPrice"] == taxed(0.0, 0.0)
+
+    by_id = gql(REMOVE_CODE, {"id": id_, "codeId": gid("GiftCard", big.pk)})["data"]
+    checkout = by_id["checkoutRemovePromoCode"]["checkout"]
+    assert checkout["totalPrice"]["gross"]["amount"] == 6.0
+    by_code = gql(REMOVE_CODE, {"id": id_, "code": "GIFT-15"})["data"]
+    checkout = by_code["checkoutRemovePromoCode"]["checkout"]
+    assert checkout["totalPrice"]["gross"]["amount"] == 21.0
+    assert not GiftCard.objects.filter(pk=card.pk, checkouts__isnull=False).exists()
+
+    make_gift_card(balance="10", code="EURO", currency="EUR")
+    foreign = gql(ADD_CODE, {"id": id_, "code": "EURO"})["data"]
+    assert foreign["checkoutAddPromoCode"]["errors"] == [
+        {"field": "promoCode", "code": "INVALID"}
+    ]
+
+
+def test_customer_note(gql: Any, catalog: Catalog) -> None:
+    id_ = create(gql, catalog, (0, 1))["checkout"]["id"]
+    result = gql(NOTE, {"id": id_, "note": " Leave it at the door "})["data"]
+    assert result["checkoutCustomerNoteUpdate"] == {
+        "checkout": {
+            "customerNote": "Leave it at the door",
+            "note": "Leave it at the door",
+        },
+        "errors": [],
+    }
+    too_long = gql(NOTE, {"id": id_, "note": "x" * 10_001})["data"]
+    assert too_long["checkoutCustomerNoteUpdate"]["errors"] == [
+        {"field": "customerNote", "code": "INVALID"}
+    ]
+    assert Checkout.objects.get().customer_note == "Leave it at the door"
