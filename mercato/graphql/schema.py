@@ -28,6 +28,7 @@ DOMAINS = (
     "checkout",
     "discount",
     "giftcard",
+    "payment",
 )
 
 HERE = Path(__file__).parent

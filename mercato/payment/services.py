@@ -24,7 +24,12 @@ from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.money import quantize
 from mercato.core.permissions import Actor
 from mercato.payment.amounts import recalculate_transaction_amounts
-from mercato.payment.gateways import GatewayInputError, GatewayResult, get_gateway
+from mercato.payment.gateways import (
+    GatewayInputError,
+    GatewayResult,
+    get_gateway,
+    list_gateway_configs,
+)
 from mercato.payment.models import (
     TransactionAction,
     TransactionEvent,
@@ -112,15 +117,15 @@ def _add_event(
 def _check_amount(
     errors: ErrorCollector, field: str, amount: Decimal, currency: str
 ) -> None:
-    if amount < 0 or quantize(amount, currency) != amount:
+    if not amount.is_finite() or amount >= Decimal(10) ** 16:
+        errors.add(field, INVALID, "The amount is too large.")
+    elif amount < 0 or quantize(amount, currency) != amount:
         errors.add(
             field,
             INVALID,
             f"The amount must be positive with at most the decimal places of "
             f"{currency}.",
         )
-    elif amount >= Decimal(10) ** 17:
-        errors.add(field, INVALID, "The amount is too large.")
 
 
 def _check_text(errors: ErrorCollector, field: str, value: str | None) -> None:
@@ -343,6 +348,49 @@ def process_transaction(
             return SessionResult(transaction=locked, event=done, data=None)
         event = _apply_result(locked, result)
     return SessionResult(transaction=locked, event=event, data=result.data)
+
+
+# ---------------------------------------------------------------- gateways
+
+
+@dataclass(frozen=True)
+class GatewayAnswer:
+    """One gateway's answer to paymentGatewayInitialize."""
+
+    id: str
+    data: Any = None
+    error: str | None = None
+
+
+def initialize_payment_gateways(
+    *,
+    source: Source,
+    gateway_ids: Sequence[str] | None = None,
+    amount: Decimal | None = None,
+) -> list[GatewayAnswer]:
+    """What each requested gateway (default: every gateway offered) needs a
+    storefront to know before a payment for the checkout. Writes nothing."""
+    if source.checkout_token is None:
+        raise ValidationFailed.one(
+            "id", INVALID, "Payments for existing orders are not supported yet."
+        )
+    checkout = _load_checkout(source.checkout_token)
+    if amount is not None:
+        errors = ErrorCollector()
+        _check_amount(errors, "amount", amount, checkout.currency)
+        errors.raise_if_any()
+    offered = {
+        config.id: config
+        for config in list_gateway_configs(checkout.channel)
+        if checkout.currency in config.currencies
+    }
+    wanted = list(dict.fromkeys(gateway_ids)) if gateway_ids else list(offered)
+    return [
+        GatewayAnswer(id=gid, data=offered[gid].data)
+        if gid in offered
+        else GatewayAnswer(id=gid, error=f"Payment gateway {gid} is not offered.")
+        for gid in wanted
+    ]
 
 
 # ---------------------------------------------------------------- staff and apps
@@ -685,6 +733,7 @@ def record_gift_card_payment(
 __all__ = [
     "EventData",
     "EventReport",
+    "GatewayAnswer",
     "MoneyInput",
     "NotTransactionOwner",
     "ReportResult",
@@ -693,6 +742,7 @@ __all__ = [
     "TransactionAction",
     "TransactionData",
     "create_transaction",
+    "initialize_payment_gateways",
     "initialize_transaction",
     "move_checkout_transactions_to_order",
     "process_transaction",

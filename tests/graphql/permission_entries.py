@@ -173,6 +173,12 @@ MUTATION_ENTRIES: dict[str, Any] = {
     "taxConfigurationUpdate": frozenset({P.MANAGE_TAXES}),
     "taxCountryConfigurationDelete": frozenset({P.MANAGE_TAXES}),
     "taxCountryConfigurationUpdate": frozenset({P.MANAGE_TAXES}),
+    "paymentGatewayInitialize": PUBLIC,
+    "transactionCreate": frozenset({P.HANDLE_PAYMENTS}),
+    "transactionEventReport": frozenset({P.HANDLE_PAYMENTS}),
+    "transactionInitialize": PUBLIC,
+    "transactionProcess": PUBLIC,
+    "transactionUpdate": frozenset({P.HANDLE_PAYMENTS}),
 }
 
 FIELD_ENTRIES: dict[str, Any] = {
@@ -298,4 +304,8 @@ FIELD_ENTRIES: dict[str, Any] = {
     "ProductType.taxClass": frozenset(
         {P.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES, P.MANAGE_PRODUCTS, P.MANAGE_TAXES}
     ),
+    "Query.transaction": frozenset({P.HANDLE_PAYMENTS}),
+    "TransactionItem.privateMetadata": frozenset({P.HANDLE_PAYMENTS}),
+    "TransactionItem.privateMetafield": frozenset({P.HANDLE_PAYMENTS}),
+    "TransactionItem.privateMetafields": frozenset({P.HANDLE_PAYMENTS}),
 }
