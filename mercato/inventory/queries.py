@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from mercato.inventory.models import Stock, Warehouse
+from mercato.inventory.models import Reservation, Stock, Warehouse
 
 
 def filter_warehouses(filters: dict[str, Any]) -> QuerySet[Warehouse]:
@@ -39,13 +42,32 @@ def available_quantity(stocks: list[Stock]) -> int:
 
 
 def quantity_available_by_variant(
-    variant_ids: list[int], channel_id: int
+    variant_ids: list[int], channel_id: int, checkout_token: uuid.UUID | None = None
 ) -> dict[int, int]:
+    """Units of each variant a checkout can still get in the channel's warehouses:
+    per stock row, its quantity less what orders hold (allocations) and what other
+    checkouts hold (active reservations; ``checkout_token``'s own do not count),
+    never below zero."""
+    reservations = Reservation.objects.filter(
+        stock=OuterRef("pk"), reserved_until__gt=timezone.now()
+    )
+    if checkout_token is not None:
+        reservations = reservations.exclude(checkout_line__checkout_id=checkout_token)
+    reserved = (
+        reservations.order_by()
+        .values("stock")
+        .annotate(total=Sum("quantity_reserved"))
+        .values("total")
+    )
     rows = (
         Stock.objects.filter(
             product_variant_id__in=variant_ids, warehouse__channels=channel_id
         )
-        .values("product_variant_id")
-        .annotate(total=Sum("quantity"), allocated=Sum("quantity_allocated"))
+        .annotate(reserved=Coalesce(Subquery(reserved), 0))
+        .values_list("product_variant_id", "quantity", "quantity_allocated", "reserved")
     )
-    return {r["product_variant_id"]: max(r["total"] - r["allocated"], 0) for r in rows}
+    available: dict[int, int] = {}
+    for variant_id, quantity, allocated, held in rows:
+        free = max(quantity - allocated - held, 0)
+        available[variant_id] = available.get(variant_id, 0) + free
+    return available

@@ -7,6 +7,7 @@ catalogue or address-book changes never rewrite an order.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -66,7 +67,7 @@ class OrderEventType(models.TextChoices):
     OTHER = "OTHER", "Other"
 
 
-def _money() -> models.DecimalField[object, object]:
+def _money() -> models.DecimalField[Decimal | int | str, Decimal]:
     return models.DecimalField(max_digits=20, decimal_places=3, default=0)
 
 
