@@ -55,7 +55,7 @@ def line(
 
 def discount(
     channel, lines, code=None, shipping="0", country=None, email=None, user_id=None
-):  # type: ignore[no-untyped-def]
+):
     return checkout_discount(
         channel_id=channel.pk,
         currency=channel.currency_code,
@@ -76,11 +76,11 @@ def error_code(
 
 
 @pytest.fixture
-def channel():  # type: ignore[no-untyped-def]
+def channel():
     return ChannelFactory(currency_code="USD")
 
 
-def test_entire_order_percentage_voucher_splits_exactly(channel) -> None:  # type: ignore[no-untyped-def]
+def test_entire_order_percentage_voucher_splits_exactly(channel) -> None:
     make_voucher(
         channel, "TEN", value="10", discount_value_type=RewardValueType.PERCENTAGE
     )
@@ -92,14 +92,14 @@ def test_entire_order_percentage_voucher_splits_exactly(channel) -> None:  # typ
     assert result.name is not None
 
 
-def test_fixed_voucher_never_exceeds_subtotal(channel) -> None:  # type: ignore[no-untyped-def]
+def test_fixed_voucher_never_exceeds_subtotal(channel) -> None:
     make_voucher(channel, "BIG", value="100")
     result = discount(channel, [line(1, "20", quantity=2)], code="BIG")
     assert result.amount == Decimal("40.00")
     assert result.line_amounts == {1: Decimal("40.00")}
 
 
-def test_apply_once_per_order_discounts_the_cheapest_item(channel) -> None:  # type: ignore[no-untyped-def]
+def test_apply_once_per_order_discounts_the_cheapest_item(channel) -> None:
     make_voucher(
         channel,
         "ONCE",
@@ -112,7 +112,7 @@ def test_apply_once_per_order_discounts_the_cheapest_item(channel) -> None:  # t
     assert result.line_amounts == {2: Decimal("5.00")}
 
 
-def test_specific_product_voucher_discounts_each_unit_of_its_products(channel) -> None:  # type: ignore[no-untyped-def]
+def test_specific_product_voucher_discounts_each_unit_of_its_products(channel) -> None:
     product = ProductFactory()
     code = make_voucher(channel, "SHIRT", value="2", type=VoucherType.SPECIFIC_PRODUCT)
     code.voucher.products.add(product)
@@ -122,7 +122,7 @@ def test_specific_product_voucher_discounts_each_unit_of_its_products(channel) -
     assert result.line_amounts == {1: Decimal("6.00")}
 
 
-def test_specific_product_voucher_without_its_products_does_not_apply(channel) -> None:  # type: ignore[no-untyped-def]
+def test_specific_product_voucher_without_its_products_does_not_apply(channel) -> None:
     code = make_voucher(channel, "NONE", type=VoucherType.SPECIFIC_PRODUCT)
     code.voucher.products.add(ProductFactory())
     with pytest.raises(ValidationFailed) as failed:
@@ -138,7 +138,7 @@ def test_specific_product_voucher_without_its_products_does_not_apply(channel) -
     assert discount(channel, [line(1, "5")], code="NONE").voucher_code is None
 
 
-def test_shipping_voucher_discounts_shipping_in_its_countries(channel) -> None:  # type: ignore[no-untyped-def]
+def test_shipping_voucher_discounts_shipping_in_its_countries(channel) -> None:
     make_voucher(
         channel,
         "SHIP",
@@ -158,7 +158,7 @@ def test_shipping_voucher_discounts_shipping_in_its_countries(channel) -> None: 
     assert elsewhere.voucher_code is None
 
 
-def test_unknown_code_is_invalid(channel) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_code_is_invalid(channel) -> None:
     with pytest.raises(ValidationFailed) as failed:
         validate_voucher_code(
             code="NOPE",
@@ -181,7 +181,7 @@ def test_unknown_code_is_invalid(channel) -> None:  # type: ignore[no-untyped-de
         ({"usage_limit": 0}, {}),
     ],
 )
-def test_vouchers_that_do_not_apply(channel, fields, listing) -> None:  # type: ignore[no-untyped-def]
+def test_vouchers_that_do_not_apply(channel, fields, listing) -> None:
     make_voucher(channel, "X", **listing, **fields)
     with pytest.raises(ValidationFailed) as failed:
         validate_voucher_code(
@@ -195,7 +195,7 @@ def test_vouchers_that_do_not_apply(channel, fields, listing) -> None:  # type: 
     assert error_code(failed) == ("promoCode", "VOUCHER_NOT_APPLICABLE")
 
 
-def test_voucher_of_another_channel_does_not_apply(channel) -> None:  # type: ignore[no-untyped-def]
+def test_voucher_of_another_channel_does_not_apply(channel) -> None:
     make_voucher(ChannelFactory(), "OTHER")
     with pytest.raises(ValidationFailed) as failed:
         validate_voucher_code(
@@ -209,7 +209,7 @@ def test_voucher_of_another_channel_does_not_apply(channel) -> None:  # type: ig
     assert error_code(failed) == ("promoCode", "VOUCHER_NOT_APPLICABLE")
 
 
-def test_staff_only_voucher_applies_to_staff(channel) -> None:  # type: ignore[no-untyped-def]
+def test_staff_only_voucher_applies_to_staff(channel) -> None:
     make_voucher(channel, "STAFF", only_for_staff=True)
     staff = make_user("staff@example.com", is_staff=True)
     found = validate_voucher_code(
@@ -223,7 +223,7 @@ def test_staff_only_voucher_applies_to_staff(channel) -> None:  # type: ignore[n
     assert found.code == "STAFF"
 
 
-def test_once_per_customer(channel) -> None:  # type: ignore[no-untyped-def]
+def test_once_per_customer(channel) -> None:
     make_voucher(channel, "ONE", apply_once_per_customer=True)
     consume_voucher_code(code="ONE", email="a@example.com", user_id=None)
     assert VoucherCustomer.objects.filter(customer_email="a@example.com").exists()
@@ -242,7 +242,7 @@ def test_once_per_customer(channel) -> None:  # type: ignore[no-untyped-def]
     assert VoucherCode.objects.get(code="ONE").used == 2
 
 
-def test_single_use_code_is_deactivated(channel) -> None:  # type: ignore[no-untyped-def]
+def test_single_use_code_is_deactivated(channel) -> None:
     make_voucher(channel, "SINGLE", single_use=True)
     consume_voucher_code(code="SINGLE", email=None, user_id=None)
     code = VoucherCode.objects.get(code="SINGLE")
@@ -251,7 +251,7 @@ def test_single_use_code_is_deactivated(channel) -> None:  # type: ignore[no-unt
         consume_voucher_code(code="SINGLE", email=None, user_id=None)
 
 
-def test_order_promotion_subtotal_discount_when_predicate_matches(channel) -> None:  # type: ignore[no-untyped-def]
+def test_order_promotion_subtotal_discount_when_predicate_matches(channel) -> None:
     promotion = PromotionFactory(name="Big basket", type=PromotionType.ORDER)
     make_rule(
         promotion,
@@ -271,7 +271,7 @@ def test_order_promotion_subtotal_discount_when_predicate_matches(channel) -> No
     assert sum(big.line_amounts.values()) == Decimal("5.00")
 
 
-def test_voucher_wins_over_order_promotion(channel) -> None:  # type: ignore[no-untyped-def]
+def test_voucher_wins_over_order_promotion(channel) -> None:
     promotion = PromotionFactory(type=PromotionType.ORDER)
     make_rule(
         promotion,
@@ -287,7 +287,7 @@ def test_voucher_wins_over_order_promotion(channel) -> None:  # type: ignore[no-
     assert (result.amount, result.voucher_code) == (Decimal("1.00"), "SMALL")
 
 
-def test_gift_promotion_gives_the_most_valuable_gift(channel) -> None:  # type: ignore[no-untyped-def]
+def test_gift_promotion_gives_the_most_valuable_gift(channel) -> None:
     cheap, dear = VariantFactory(), VariantFactory()
     price_variant(cheap, channel, "3")
     price_variant(dear, channel, "8")
@@ -346,7 +346,7 @@ def test_concurrent_consumption_respects_the_usage_limit() -> None:
     ),
     fraction=st.decimals(min_value=0, max_value=1, places=4),
 )
-def test_shares_sum_exactly_to_the_discount(currency, weights, fraction) -> None:  # type: ignore[no-untyped-def]
+def test_shares_sum_exactly_to_the_discount(currency, weights, fraction) -> None:
     total = sum(weights, Decimal(0))
     amount = quantize(total * fraction, currency)
     shares = distribute(amount, weights, currency)

@@ -43,7 +43,11 @@ mutation($input: PromotionCreateInput!) {
 PRODUCT_PRICING = """
 query($id: ID!, $channel: String) {
   product(id: $id, channel: $channel) {
-    pricing { onSale discount { gross { amount } } priceRange { start { gross { amount } } } }
+    pricing {
+      onSale
+      discount { gross { amount } }
+      priceRange { start { gross { amount } } }
+    }
   }
 }
 """
@@ -132,7 +136,11 @@ def test_best_rule_wins_and_deleting_restores_prices(
     recalculate_discounted_prices()
     assert _discounted(shop["listing"]) == Decimal("13.00")
     result = staff_gql(
-        "mutation($id: ID!) { promotionDelete(id: $id) { errors { code } promotion { name } } }",
+        """
+        mutation($id: ID!) {
+          promotionDelete(id: $id) { errors { code } promotion { name } }
+        }
+        """,
         {"id": gid(promotion)},
         permissions=MANAGE,
     )
@@ -239,7 +247,10 @@ def test_order_rule_with_catalogue_predicate_is_invalid(
     result = staff_gql(
         """
         mutation($input: PromotionRuleCreateInput!) {
-          promotionRuleCreate(input: $input) { errors { field code } promotionRule { id } }
+          promotionRuleCreate(input: $input) {
+            errors { field code }
+            promotionRule { id }
+          }
         }
         """,
         {
