@@ -74,8 +74,10 @@ class CardChanges:
 # ---------------------------------------------------------------- validation
 
 
-def _check_amount(errors: ErrorCollector, field: str, amount: Decimal) -> None:
-    if not amount.is_finite() or amount <= 0:
+def _check_amount(
+    errors: ErrorCollector, field: str, amount: Decimal, *, allow_zero: bool = False
+) -> None:
+    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
         errors.add(field, INVALID, "The amount must be greater than zero.")
     elif amount >= MAX_AMOUNT:
         errors.add(field, INVALID, "The amount is too large.")
@@ -336,7 +338,8 @@ def bulk_create_gift_cards(
 def _check_changes(changes: CardChanges) -> tuple[list[str], list[str]]:
     errors = ErrorCollector()
     if changes.balance_amount is not None:
-        _check_amount(errors, "balanceAmount", changes.balance_amount)
+        # Resetting to zero empties a card; issuing one empty makes no sense.
+        _check_amount(errors, "balanceAmount", changes.balance_amount, allow_zero=True)
     if changes.expiry_date is not UNSET:
         _check_expiry(errors, changes.expiry_date)
     add = _clean_tags(errors, "addTags", changes.add_tags)
