@@ -61,7 +61,11 @@ def test_create_prices_lines_and_totals(catalog: Catalog) -> None:
         (1, Decimal("11.000")),
     ]
     checkout.refresh_from_db()
-    assert checkout.subtotal_gross_amount == checkout.total_gross_amount == Decimal("31.000")
+    assert (
+        checkout.subtotal_gross_amount
+        == checkout.total_gross_amount
+        == Decimal("31.000")
+    )
     assert checkout.currency == "USD"
     assert checkout.email == "ada@example.com"
     assert checkout.price_expiration > timezone.now()

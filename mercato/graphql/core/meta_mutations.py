@@ -7,14 +7,17 @@ accept and which permission each needs (the one that guards its private metadata
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ariadne import InterfaceType, MutationType
+from django.db.models import UUIDField
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from mercato.attribute.models import Attribute
 from mercato.channel.models import Channel
+from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.core import metadata as services
 from mercato.core.models import ModelWithMetadata
 from mercato.core.permissions import Permission
@@ -42,6 +45,9 @@ from mercato.tax.models import TaxClass, TaxConfiguration
 class MetadataTarget(NamedTuple):
     model: type[ModelWithMetadata]
     permission: Permission
+    # Public metadata anyone holding the object's ID may write (checkouts, whose
+    # ID is the shopper's bearer secret); private metadata still needs ``permission``.
+    public_open: bool = False
 
 
 METADATA_TYPES: dict[str, MetadataTarget] = {
@@ -49,6 +55,10 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
         Attribute, Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES
     ),
     "Category": MetadataTarget(Category, Permission.MANAGE_PRODUCTS),
+    "Checkout": MetadataTarget(Checkout, Permission.MANAGE_CHECKOUTS, public_open=True),
+    "CheckoutLine": MetadataTarget(
+        CheckoutLine, Permission.MANAGE_CHECKOUTS, public_open=True
+    ),
     "Channel": MetadataTarget(Channel, Permission.MANAGE_CHANNELS),
     "Collection": MetadataTarget(Collection, Permission.MANAGE_PRODUCTS),
     "GiftCard": MetadataTarget(GiftCard, Permission.MANAGE_GIFT_CARD),
@@ -83,16 +93,24 @@ def resolve_object_with_metadata_type(obj: Any, *_: Any) -> str:
     return _TYPE_OF_MODEL.get(type(obj), type(obj).__name__)
 
 
-def _target(info: GraphQLResolveInfo, global_id: str) -> tuple[MetadataTarget, int]:
+def _target(
+    info: GraphQLResolveInfo, global_id: str, private: bool
+) -> tuple[MetadataTarget, Any]:
     """The model and pk ``global_id`` names, once the actor's permission is checked."""
-    type_name, _ = from_global_id(global_id)
+    type_name, raw_pk = from_global_id(global_id)
     target = METADATA_TYPES.get(type_name)
     if target is None:
         raise GraphQLError(
             f"Invalid ID: {global_id}. Objects of that type carry no metadata."
         )
-    if not actor_of(info).has_any_permission(target.permission):
+    open_to_all = target.public_open and not private
+    if not open_to_all and not actor_of(info).has_any_permission(target.permission):
         raise PermissionDenied([target.permission.value])
+    if isinstance(target.model._meta.pk, UUIDField):
+        try:
+            return target, uuid.UUID(raw_pk)
+        except ValueError as exc:
+            raise GraphQLError(f"Invalid ID: {global_id}.") from exc
     return target, decode_id(global_id, type_name)
 
 
@@ -105,7 +123,7 @@ def _updater(private: bool) -> Callable[..., dict[str, Any]]:
     def resolve(
         _: None, info: GraphQLResolveInfo, id: str, input: list[dict[str, str]]
     ) -> dict[str, Any]:
-        target, pk = _target(info, id)
+        target, pk = _target(info, id, private)
         item = services.update_metadata(
             actor=actor_of(info),
             model=target.model,
@@ -124,7 +142,7 @@ def _deleter(private: bool) -> Callable[..., dict[str, Any]]:
     def resolve(
         _: None, info: GraphQLResolveInfo, id: str, keys: list[str]
     ) -> dict[str, Any]:
-        target, pk = _target(info, id)
+        target, pk = _target(info, id, private)
         item = services.delete_metadata(
             actor=actor_of(info), model=target.model, pk=pk, keys=keys, private=private
         )

@@ -11,7 +11,11 @@ import pytest
 from django.utils import timezone
 
 from mercato.checkout.models import Checkout
+from mercato.checkout.queries import checkout_problems
+from mercato.core.permissions import Permission
 from mercato.giftcard.models import GiftCard
+from mercato.inventory.models import Stock
+from mercato.product.models import ProductVariantChannelListing
 from mercato.tax.models import (
     TaxClass,
     TaxClassCountryRate,
@@ -287,3 +291,94 @@ def test_customer_note(gql: Any, catalog: Catalog) -> None:
         {"field": "customerNote", "code": "INVALID"}
     ]
     assert Checkout.objects.get().customer_note == "Leave it at the door"
+
+
+PROBLEMS = """
+query($id: ID) { checkout(id: $id) {
+  stockReservationExpires isShippingRequired
+  problems {
+    __typename
+    ... on CheckoutLineProblemInsufficientStock {
+      availableQuantity line { id } variant { id }
+    }
+    ... on CheckoutLineProblemVariantNotAvailable { line { id } }
+  }
+  lines { id problems { __typename } isGift }
+} }
+"""
+
+
+def test_problems_of_lines(gql: Any, catalog: Catalog) -> None:
+    id_ = create(gql, catalog, (0, 2), (1, 1))["checkout"]["id"]
+    checkout = gql(PROBLEMS, {"id": id_})["data"]["checkout"]
+    assert checkout["problems"] == []
+    assert checkout["stockReservationExpires"] is None
+    assert checkout["isShippingRequired"] is True
+    first, second = checkout["lines"]
+    assert first["problems"] == [] and first["isGift"] is False
+
+    Stock.objects.filter(product_variant=catalog.variants[0]).update(quantity=1)
+    ProductVariantChannelListing.objects.filter(
+        variant=catalog.variants[1], channel=catalog.channel
+    ).update(price_amount=None)
+    checkout = gql(PROBLEMS, {"id": id_})["data"]["checkout"]
+    assert checkout["problems"] == [
+        {
+            "__typename": "CheckoutLineProblemInsufficientStock",
+            "availableQuantity": 1,
+            "line": {"id": first["id"]},
+            "variant": {"id": gid("ProductVariant", catalog.variants[0].pk)},
+        },
+        {
+            "__typename": "CheckoutLineProblemVariantNotAvailable",
+            "line": {"id": second["id"]},
+        },
+    ]
+    assert [line["problems"] for line in checkout["lines"]] == [
+        [{"__typename": "CheckoutLineProblemInsufficientStock"}],
+        [{"__typename": "CheckoutLineProblemVariantNotAvailable"}],
+    ]
+    stored = Checkout.objects.get()
+    problems = checkout_problems(stored, list(stored.lines.order_by("id")))
+    assert [type(p).__name__ for p in problems] == [
+        "LineInsufficientStock",
+        "LineVariantNotAvailable",
+    ]
+
+
+METADATA = """
+mutation($id: ID!) {
+  updateMetadata(id: $id, input: [{key: "gift-wrap", value: "yes"}]) {
+    item { ... on Checkout { metadata { key value } } } errors { code }
+  }
+}
+"""
+PRIVATE_METADATA = """
+mutation($id: ID!) {
+  updatePrivateMetadata(id: $id, input: [{key: "risk", value: "low"}]) {
+    item { ... on Checkout { id } } errors { code }
+  }
+}
+"""
+
+
+def test_checkout_metadata(gql: Any, staff_gql: Any, catalog: Catalog) -> None:
+    id_ = create(gql, catalog, (0, 1))["checkout"]["id"]
+    public = gql(METADATA, {"id": id_})["data"]["updateMetadata"]
+    assert public == {
+        "item": {"metadata": [{"key": "gift-wrap", "value": "yes"}]},
+        "errors": [],
+    }
+    denied = gql(PRIVATE_METADATA, {"id": id_})
+    assert denied["errors"][0]["extensions"]["exception"]["code"] == (
+        "PermissionDenied"
+    )
+    allowed = staff_gql(
+        PRIVATE_METADATA, {"id": id_}, permissions=(Permission.MANAGE_CHECKOUTS,)
+    )
+    assert allowed.errors is None
+    stored = Checkout.objects.get()
+    assert stored.metadata == {"gift-wrap": "yes"}
+    assert stored.private_metadata == {"risk": "low"}
+    garbage = gql(METADATA, {"id": gid("Checkout", "not-a-uuid")})
+    assert garbage["errors"] and gql.last_status == 200
