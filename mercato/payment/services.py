@@ -17,12 +17,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mercato.channel.models import Channel
 from mercato.checkout.models import Checkout
 from mercato.checkout.queries import get_checkout
 from mercato.checkout.services import lock_checkout
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.money import quantize
 from mercato.core.permissions import Actor
+from mercato.order.models import Order
 from mercato.payment.amounts import recalculate_transaction_amounts
 from mercato.payment.gateways import (
     GatewayInputError,
@@ -38,8 +40,10 @@ from mercato.payment.models import (
     TransactionItem,
 )
 from mercato.payment.queries import (
+    PaidAmounts,
     checkout_paid_amounts,
     checkout_total,
+    order_paid_amounts,
     remaining_to_pay,
 )
 
@@ -204,21 +208,79 @@ def _load_checkout(token: uuid.UUID) -> Checkout:
     return checkout
 
 
-def _session_action(action: str | None, checkout: Checkout) -> str:
-    if action:
-        return action
-    return str(checkout.channel.default_transaction_flow_strategy)
+@dataclass(frozen=True)
+class Payable:
+    """The checkout or order a payment is for, with what it costs."""
+
+    checkout_token: uuid.UUID | None
+    order_id: uuid.UUID | None
+    channel: Channel
+    currency: str
+    total: Decimal
+
+    def paid(self) -> PaidAmounts:
+        if self.checkout_token is not None:
+            return checkout_paid_amounts(checkout_token=self.checkout_token)
+        return order_paid_amounts(order_id=self.order_id)
+
+    def owns(self, item: TransactionItem) -> bool:
+        if self.checkout_token is not None:
+            return item.checkout_id == self.checkout_token
+        return item.order_id == self.order_id
+
+    def lock(self) -> None:
+        """Row-lock the checkout or order for the caller's transaction."""
+        if self.checkout_token is not None:
+            lock_checkout(self.checkout_token)
+            return
+        assert self.order_id is not None
+        if not Order.objects.select_for_update().filter(pk=self.order_id).exists():
+            raise ValidationFailed.one("id", NOT_FOUND, "The order no longer exists.")
+
+    def new_transaction(self, **fields: Any) -> TransactionItem:
+        return TransactionItem(
+            checkout_id=self.checkout_token,
+            order_id=self.order_id,
+            currency=self.currency,
+            **fields,
+        )
+
+
+def get_payable(source: Source) -> Payable:
+    """What ``source`` names, with its current total; ``NOT_FOUND`` on ``id``."""
+    if source.checkout_token is not None:
+        checkout = _load_checkout(source.checkout_token)
+        return Payable(
+            checkout_token=checkout.token,
+            order_id=None,
+            channel=checkout.channel,
+            currency=checkout.currency,
+            total=checkout_total(checkout),
+        )
+    order_id = source.order_id
+    order = None
+    if order_id is not None:
+        order = Order.objects.select_related("channel").filter(pk=order_id).first()
+    if order is None:
+        raise ValidationFailed.one("id", NOT_FOUND, f"Order {order_id} not found.")
+    return Payable(
+        checkout_token=None,
+        order_id=order.pk,
+        channel=order.channel,
+        currency=order.currency,
+        total=order.total_gross_amount,
+    )
 
 
 def _existing_session(
-    *, gateway_id: str, idempotency_key: str, checkout_token: uuid.UUID
+    *, gateway_id: str, idempotency_key: str, payable: Payable
 ) -> SessionResult | None:
     item = TransactionItem.objects.filter(
         app_identifier=gateway_id, idempotency_key=idempotency_key
     ).first()
     if item is None:
         return None
-    if item.checkout_id != checkout_token:
+    if not payable.owns(item):
         raise ValidationFailed.one(
             "idempotencyKey",
             UNIQUE,
@@ -238,12 +300,9 @@ def initialize_transaction(
     amount: Decimal | None = None,
     idempotency_key: str | None = None,
 ) -> SessionResult:
-    """Start a payment session with a gateway for a checkout: record the session's
-    transaction, its request and the gateway's answer. Locks the checkout."""
-    if source.checkout_token is None:
-        raise ValidationFailed.one(
-            "id", INVALID, "Payments for existing orders are not supported yet."
-        )
+    """Start a payment session with a gateway for a checkout or order: record the
+    session's transaction, its request and the gateway's answer. Locks the checkout
+    or order."""
     gateway = get_gateway(gateway_id)
     if gateway is None:
         raise ValidationFailed.one(
@@ -252,29 +311,21 @@ def initialize_transaction(
     errors = ErrorCollector()
     _check_text(errors, "idempotencyKey", idempotency_key)
     errors.raise_if_any()
+    payable = get_payable(source)
     if idempotency_key:
         existing = _existing_session(
-            gateway_id=gateway_id,
-            idempotency_key=idempotency_key,
-            checkout_token=source.checkout_token,
+            gateway_id=gateway_id, idempotency_key=idempotency_key, payable=payable
         )
         if existing is not None:
             return existing
-    checkout = _load_checkout(source.checkout_token)
-    flow = _session_action(action, checkout)
+    flow = action or str(payable.channel.default_transaction_flow_strategy)
     if flow not in TransactionFlow.values:
         raise ValidationFailed.one("action", INVALID, f"Unknown action {flow}.")
-    currency = checkout.currency
     if amount is None:
-        amount = remaining_to_pay(
-            total=checkout_total(checkout),
-            paid=checkout_paid_amounts(checkout_token=checkout.token),
-        )
-    _check_amount(errors, "amount", amount, currency)
+        amount = remaining_to_pay(total=payable.total, paid=payable.paid())
+    _check_amount(errors, "amount", amount, payable.currency)
     errors.raise_if_any()
-    item = TransactionItem(
-        checkout_id=checkout.token,
-        currency=currency,
+    item = payable.new_transaction(
         name=getattr(gateway, "name", gateway_id),
         app_identifier=gateway_id,
         idempotency_key=idempotency_key or None,
@@ -287,7 +338,7 @@ def initialize_transaction(
         raise ValidationFailed.one(exc.field, INVALID, exc.message) from None
     try:
         with transaction.atomic():
-            lock_checkout(checkout.token)
+            payable.lock()
             item.save()
             requested_at = timezone.now()
             _add_event(
@@ -342,6 +393,8 @@ def process_transaction(
     with transaction.atomic():
         if item.checkout_id is not None:
             Checkout.objects.select_for_update().filter(pk=item.checkout_id).first()
+        elif item.order_id is not None:
+            Order.objects.select_for_update().filter(pk=item.order_id).first()
         locked = TransactionItem.objects.select_for_update().get(pk=item.pk)
         done = _session_outcome(locked, action)
         if done is not None:  # a concurrent call recorded the answer first
@@ -369,20 +422,17 @@ def initialize_payment_gateways(
     amount: Decimal | None = None,
 ) -> list[GatewayAnswer]:
     """What each requested gateway (default: every gateway offered) needs a
-    storefront to know before a payment for the checkout. Writes nothing."""
-    if source.checkout_token is None:
-        raise ValidationFailed.one(
-            "id", INVALID, "Payments for existing orders are not supported yet."
-        )
-    checkout = _load_checkout(source.checkout_token)
+    storefront to know before a payment for the checkout or order. Writes
+    nothing."""
+    payable = get_payable(source)
     if amount is not None:
         errors = ErrorCollector()
-        _check_amount(errors, "amount", amount, checkout.currency)
+        _check_amount(errors, "amount", amount, payable.currency)
         errors.raise_if_any()
     offered = {
         config.id: config
-        for config in list_gateway_configs(checkout.channel)
-        if checkout.currency in config.currencies
+        for config in list_gateway_configs(payable.channel)
+        if payable.currency in config.currencies
     }
     wanted = list(dict.fromkeys(gateway_ids)) if gateway_ids else list(offered)
     return [
@@ -524,20 +574,14 @@ def create_transaction(
     data: TransactionData,
     event: EventData | None = None,
 ) -> TransactionItem:
-    """Record a payment made elsewhere (by an app or staff) for a checkout.
-    Locks the checkout."""
-    if source.checkout_token is None:
-        raise ValidationFailed.one(
-            "id", INVALID, "Transactions for orders are not supported yet."
-        )
+    """Record a payment made elsewhere (by an app or staff) for a checkout or
+    order. Locks the checkout or order."""
+    payable = get_payable(source)
+    _check_data(data, payable.currency, "transaction")
+    _check_event(event)
     with transaction.atomic():
-        checkout = lock_checkout(source.checkout_token)
-        currency = checkout.currency
-        _check_data(data, currency, "transaction")
-        _check_event(event)
-        item = TransactionItem(
-            checkout_id=checkout.token,
-            currency=currency,
+        payable.lock()
+        item = payable.new_transaction(
             user_id=None if actor.app_id else actor.user_id,
             app_id=actor.app_id,
         )
@@ -736,12 +780,14 @@ __all__ = [
     "GatewayAnswer",
     "MoneyInput",
     "NotTransactionOwner",
+    "Payable",
     "ReportResult",
     "SessionResult",
     "Source",
     "TransactionAction",
     "TransactionData",
     "create_transaction",
+    "get_payable",
     "initialize_payment_gateways",
     "initialize_transaction",
     "move_checkout_transactions_to_order",

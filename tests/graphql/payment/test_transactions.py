@@ -551,3 +551,51 @@ def test_checkout_transactions_query_count(
     for _ in range(4):
         add_event(make_transaction(checkout=checkout), "CHARGE_SUCCESS", "1", "x")
     assert run() == one
+
+
+# ---------------------------------------------------------------- orders
+
+
+def make_order(catalog: Catalog, total: str = "30.00") -> Any:
+    from mercato.order.models import Order
+
+    return Order.objects.create(
+        channel=catalog.channel, currency="USD", total_gross_amount=Decimal(total)
+    )
+
+
+def test_paying_for_an_order(gql: Any, catalog: Catalog, dummy: Any) -> None:
+    from mercato.payment.queries import order_paid_amounts
+
+    order = make_order(catalog)
+    order_id = to_global_id("Order", order.pk)
+    gateway = {"id": DUMMY_ID, "data": {"event": {"type": "CHARGE_SUCCESS"}}}
+    first = gql(INITIALIZE, {"id": order_id, "gateway": gateway, "amount": "10"})
+    assert first["data"]["transactionInitialize"]["errors"] == []
+    rest = gql(INITIALIZE, {"id": order_id, "gateway": gateway})
+    event = rest["data"]["transactionInitialize"]["transactionEvent"]
+    assert event["amount"]["amount"] == 20.0
+    assert order_paid_amounts(order_id=order.pk).charged == 30
+    configs = gql(GATEWAY_INITIALIZE, {"id": order_id})["data"]
+    assert [c["id"] for c in configs["paymentGatewayInitialize"]["gatewayConfigs"]] == [
+        DUMMY_ID
+    ]
+
+
+def test_transaction_create_for_an_order(staff_gql: Any, catalog: Catalog) -> None:
+    order = make_order(catalog)
+    result = staff_gql(
+        CREATE,
+        {"id": to_global_id("Order", order.pk), "input": {"amountCharged": usd("5")}},
+        permissions=PAYMENTS,
+    )
+    payload = result.data["transactionCreate"]
+    assert payload["errors"] == [] and payload["transaction"]["checkout"] is None
+    assert TransactionItem.objects.get().order_id == order.pk
+
+
+def test_unknown_order_is_not_found(gql: Any, dummy: Any) -> None:
+    missing = to_global_id("Order", "00000000-0000-0000-0000-000000000000")
+    body = gql(INITIALIZE, {"id": missing, "gateway": {"id": DUMMY_ID}})
+    errors = body["data"]["transactionInitialize"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("id", "NOT_FOUND")]
