@@ -232,7 +232,28 @@ def resolve_used_by(root: GiftCard, info: GraphQLResolveInfo) -> User | None:
     return _user(info, root, "used_by_id")
 
 
+def _email(info: GraphQLResolveInfo, card: GiftCard, email: str | None) -> str | None:
+    """Customer emails: for gift card or user staff and the card's own customer."""
+    actor = actor_of(info)
+    if not (queries.may_see_code(actor, card) or actor.has_any_permission(*USERS)):
+        raise PermissionDenied(
+            [Permission.MANAGE_GIFT_CARD.value, Permission.MANAGE_USERS.value]
+        )
+    return email
+
+
+@card_type.field("createdByEmail")
+def resolve_created_by_email(root: GiftCard, info: GraphQLResolveInfo) -> str | None:
+    return _email(info, root, root.created_by_email)
+
+
+@card_type.field("usedByEmail")
+def resolve_used_by_email(root: GiftCard, info: GraphQLResolveInfo) -> str | None:
+    return _email(info, root, root.used_by_email)
+
+
 @card_type.field("app")
+@require_any(Permission.MANAGE_APPS, Permission.MANAGE_GIFT_CARD)
 def resolve_app(root: GiftCard, info: GraphQLResolveInfo) -> App | None:
     return get_loader(info.context, AppByIdLoader).load_for(root, lambda c: c.app_id)
 
@@ -245,6 +266,7 @@ def resolve_product(root: GiftCard, info: GraphQLResolveInfo) -> Product | None:
 
 
 @card_type.field("tags")
+@require_any(Permission.MANAGE_GIFT_CARD)
 def resolve_card_tags(root: GiftCard, info: GraphQLResolveInfo) -> list[GiftCardTag]:
     return get_loader(info.context, TagsByGiftCardLoader).load_for(root, _pk) or []
 
@@ -269,6 +291,7 @@ def _order_ids(ids: list[str]) -> set[uuid.UUID]:
 
 
 @card_type.field("events")
+@require_any(Permission.MANAGE_GIFT_CARD)
 def resolve_events(
     root: GiftCard, info: GraphQLResolveInfo, filter: dict[str, Any] | None = None
 ) -> list[GiftCardEvent]:
