@@ -599,3 +599,39 @@ def test_unknown_order_is_not_found(gql: Any, dummy: Any) -> None:
     body = gql(INITIALIZE, {"id": missing, "gateway": {"id": DUMMY_ID}})
     errors = body["data"]["transactionInitialize"]["errors"]
     assert [(e["field"], e["code"]) for e in errors] == [("id", "NOT_FOUND")]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"psp": "p" * 600}, "pspReference", "INVALID"),
+        ({"amount": "0.0001"}, "amount", "INVALID"),
+        ({"amount": "1e40"}, "amount", "INVALID"),
+    ],
+)
+def test_event_report_bad_input(
+    staff_gql: Any, catalog: Catalog, overrides: Any, field: str, code: str
+) -> None:
+    item = make_transaction(checkout=make_checkout(catalog))
+    variables = {
+        "id": to_global_id("TransactionItem", item.token),
+        "type": "CHARGE_SUCCESS",
+        "amount": "1",
+        "psp": "p",
+        **overrides,
+    }
+    result = staff_gql(REPORT, variables, permissions=PAYMENTS)
+    errors = result.data["transactionEventReport"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [(field, code)]
+    assert not item.events.exists()
+
+
+def test_unknown_transaction_is_not_found(staff_gql: Any) -> None:
+    missing = to_global_id("TransactionItem", "00000000-0000-0000-0000-000000000000")
+    result = staff_gql(UPDATE, {"id": missing, "input": {}}, permissions=PAYMENTS)
+    errors = result.data["transactionUpdate"]["errors"]
+    assert errors == [{"field": "id", "code": "NOT_FOUND"}]
+    wrong_type = staff_gql(
+        UPDATE, {"id": to_global_id("Product", 1)}, permissions=PAYMENTS
+    )
+    assert wrong_type.errors[0].message.startswith("Invalid ID")
