@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from mercato.app.models import App
-from mercato.giftcard.models import GiftCard, GiftCardEvent
+from mercato.giftcard.models import GiftCard, GiftCardEvent, GiftCardEventType
 from mercato.graphql.core.dataloaders import Loader, RelatedListLoader, attach_batch
 from mercato.order.models import Order
 
@@ -38,3 +38,26 @@ class OrderNumberLoader(Loader[uuid.UUID, str]):
     def batch_load(self, keys: list[uuid.UUID]) -> dict[uuid.UUID, str]:
         rows = Order.objects.filter(pk__in=keys).values_list("pk", "number")
         return {pk: str(number) for pk, number in rows}
+
+
+class GiftCardsByOrderLoader(Loader[uuid.UUID, list[GiftCard]]):
+    """The cards that paid for each order (their ``USED_IN_ORDER`` events)."""
+
+    def default(self) -> list[GiftCard]:
+        return []
+
+    def batch_load(self, keys: list[uuid.UUID]) -> dict[uuid.UUID, list[GiftCard]]:
+        events = (
+            GiftCardEvent.objects.filter(
+                order_id__in=keys, type=GiftCardEventType.USED_IN_ORDER
+            )
+            .select_related("gift_card")
+            .order_by("gift_card_id", "pk")
+        )
+        grouped: dict[uuid.UUID, dict[int, GiftCard]] = {}
+        for event in events:
+            assert event.order_id is not None
+            cards = grouped.setdefault(event.order_id, {})
+            cards.setdefault(event.gift_card_id, event.gift_card)
+        attach_batch([card for cards in grouped.values() for card in cards.values()])
+        return {key: list(cards.values()) for key, cards in grouped.items()}

@@ -103,6 +103,11 @@ def _text(value: str | None) -> str | None:
     return value.replace("\x00", "").strip() or None if value else None
 
 
+def _clean(value: str | None) -> Any:
+    """PostgreSQL cannot store (or compare with) NUL characters: drop them."""
+    return None if value is None else value.replace("\x00", "")
+
+
 def _card_filter(data: dict[str, Any]) -> GiftCardFilter:
     products = data.get("products")
     used_by = data.get("used_by")
@@ -120,7 +125,8 @@ def _card_filter(data: dict[str, Any]) -> GiftCardFilter:
         code=_text(data.get("code")),
         created_by_email=_text(data.get("created_by_email")),
         metadata=[
-            (item["key"], item.get("value")) for item in data.get("metadata") or []
+            (_clean(item["key"]), _clean(item.get("value")))
+            for item in data.get("metadata") or []
         ],
     )
 

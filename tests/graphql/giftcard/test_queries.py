@@ -119,6 +119,12 @@ def test_sorting_pages_through_keysets(
     assert seen == expected
 
 
+def test_nul_characters_in_filters_are_harmless(cards: dict[str, GiftCard]) -> None:
+    nul = "a\x00b"
+    assert codes(filter={"metadata": [{"key": nul, "value": nul}]}) == []
+    assert codes(filter={"code": nul, "tags": [nul]}, search=nul) == []
+
+
 def test_invalid_balance_filter_is_a_clean_error(cards: dict[str, GiftCard]) -> None:
     result = run_as(ADMIN, CARDS, {"filter": {"currentBalance": {"gte": "x"}}})
     assert result.errors is not None
