@@ -371,3 +371,10 @@ def test_promotion_queries_need_manage_discounts(gql: Any) -> None:
     )
     assert result["data"]["promotion"] is None
     assert result["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
+
+
+def test_promotion_dates_job_runs_every_minute() -> None:
+    from procrastinate.contrib.django import app
+
+    key = ("discount.apply_promotion_dates", "discount.apply_promotion_dates")
+    assert app.periodic_registry.periodic_tasks[key].cron == "* * * * *"
