@@ -35,6 +35,7 @@ from mercato.giftcard.checkout import (
     find_usable_gift_card,
 )
 from mercato.giftcard.models import GiftCard
+from mercato.inventory.allocation import reserve_for_checkout
 from mercato.inventory.models import Warehouse
 from mercato.inventory.queries import quantity_available_by_variant
 from mercato.product.availability import is_available_for_purchase, is_published
@@ -328,6 +329,7 @@ def create_checkout(
             CheckoutLine(checkout=checkout, variant_id=v, quantity=q)
             for v, q in quantities.items()
         )
+        reserve_for_checkout(checkout=checkout, lines=created)
         recalculate_checkout(checkout, created)
         return checkout
 
@@ -351,7 +353,9 @@ def add_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Check
         errors.raise_if_any()
         _apply_quantities(checkout, by_variant, totals)
         _touch(checkout)
-        recalculate_checkout(checkout, _lines(checkout))
+        current = _lines(checkout)
+        reserve_for_checkout(checkout=checkout, lines=current)
+        recalculate_checkout(checkout, current)
         return checkout
 
 
@@ -401,7 +405,9 @@ def update_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Ch
         errors.raise_if_any()
         _apply_quantities(checkout, by_variant, quantities)
         _touch(checkout)
-        recalculate_checkout(checkout, _lines(checkout))
+        current = _lines(checkout)
+        reserve_for_checkout(checkout=checkout, lines=current)
+        recalculate_checkout(checkout, current)
         return checkout
 
 
@@ -436,7 +442,9 @@ def delete_checkout_lines(*, token: uuid.UUID, line_ids: Sequence[int]) -> Check
             )
         CheckoutLine.objects.filter(pk__in=line_ids).delete()
         _touch(checkout)
-        recalculate_checkout(checkout, _lines(checkout))
+        remaining = _lines(checkout)
+        reserve_for_checkout(checkout=checkout, lines=remaining)
+        recalculate_checkout(checkout, remaining)
         return checkout
 
 

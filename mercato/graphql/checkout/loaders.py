@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.utils import timezone
 
 from mercato.account.models import Address, User
 from mercato.checkout.delivery import (
@@ -30,7 +31,7 @@ from mercato.graphql.core.dataloaders import (
     get_loader,
 )
 from mercato.graphql.inventory.loaders import AddressByIdLoader
-from mercato.inventory.models import Warehouse
+from mercato.inventory.models import Reservation, Warehouse
 from mercato.product.models import ProductVariant
 from mercato.shipping.models import ShippingMethod, ShippingMethodChannelListing
 
@@ -190,3 +191,17 @@ class LineProblemsLoader(Loader[CheckoutLine, list[Problem]]):
         for channel_id, lines in by_channel.items():
             found.update(line_problems(channel_id, lines))
         return {line: found.get(line.pk, []) for line in keys}
+
+
+class ReservationExpiryLoader(Loader[Any, Any]):
+    """When each checkout's earliest active stock reservation ends."""
+
+    def batch_load(self, keys: list[Any]) -> dict[Any, Any]:
+        rows = (
+            Reservation.objects.filter(
+                checkout_line__checkout_id__in=keys, reserved_until__gt=timezone.now()
+            )
+            .values("checkout_line__checkout_id")
+            .annotate(until=Min("reserved_until"))
+        )
+        return {row["checkout_line__checkout_id"]: row["until"] for row in rows}

@@ -25,6 +25,7 @@ from mercato.graphql.checkout.loaders import (
     DeliveryOptionsLoader,
     LineProblemsLoader,
     LinesByCheckoutLoader,
+    ReservationExpiryLoader,
     ShippingRequiredByVariantLoader,
     UserByIdLoader,
 )
@@ -157,7 +158,8 @@ def resolve_delivery_method(
 
 @checkout_type.field("stockReservationExpires")
 def resolve_stock_reservation_expires(root: Checkout, info: GraphQLResolveInfo) -> Any:
-    return None
+    loader = get_loader(info.context, ReservationExpiryLoader)
+    return loader.load_for(root, lambda c: c.pk)
 
 
 @checkout_type.field("taxExemption")

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from mercato.channel.queries import forget_channels
 from mercato.checkout.models import Checkout
 from mercato.checkout.queries import checkout_problems
 from mercato.core.permissions import Permission
 from mercato.giftcard.models import GiftCard
-from mercato.inventory.models import Stock
+from mercato.inventory.models import Reservation, Stock
 from mercato.product.models import ProductVariantChannelListing
 from mercato.tax.models import (
     TaxClass,
@@ -382,3 +383,28 @@ def test_checkout_metadata(gql: Any, staff_gql: Any, catalog: Catalog) -> None:
     assert stored.private_metadata == {"risk": "low"}
     garbage = gql(METADATA, {"id": gid("Checkout", "not-a-uuid")})
     assert garbage["errors"] and gql.last_status == 200
+
+
+def test_lines_hold_stock_when_the_channel_reserves(gql: Any, catalog: Catalog) -> None:
+    catalog.channel.reservation_minutes = 15
+    catalog.channel.save(update_fields=["reservation_minutes"])
+    forget_channels()
+    first = create(gql, catalog, (0, 8))["checkout"]["id"]  # 10 in stock
+    checkout = gql(PROBLEMS, {"id": first})["data"]["checkout"]
+    assert checkout["stockReservationExpires"] is not None
+    assert Reservation.objects.get().quantity_reserved == 8
+    second = create(gql, catalog, (0, 3))
+    assert second["checkout"] is None
+    assert [e["code"] for e in second["errors"]] == ["INSUFFICIENT_STOCK"]
+    assert create(gql, catalog, (0, 2))["errors"] == []
+    line = Checkout.objects.order_by("created_at").first().lines.get()  # type: ignore[union-attr]
+    gql(
+        """mutation($id: ID, $ids: [ID!]!) {
+          checkoutLinesDelete(id: $id, linesIds: $ids) { errors { code } } }""",
+        {"id": first, "ids": [gid("CheckoutLine", line.pk)]},
+    )
+    assert (
+        gql(PROBLEMS, {"id": first})["data"]["checkout"]["stockReservationExpires"]
+        is None
+    )
+    assert Reservation.objects.count() == 1
