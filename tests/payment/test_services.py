@@ -8,14 +8,15 @@ import pytest
 from mercato.core.errors import ValidationFailed
 from mercato.core.permissions import Actor, Permission
 from mercato.order.models import Order
-from mercato.payment import services
+from mercato.payment import services, sessions
 from mercato.payment.models import TransactionEvent, TransactionItem
 from mercato.payment.queries import (
     checkout_paid_amounts,
     checkout_total,
     order_paid_amounts,
 )
-from mercato.payment.services import EventReport, Source
+from mercato.payment.recording import Source, recalculate
+from mercato.payment.services import EventReport
 from tests.factories.catalog import Catalog, build_catalog
 from tests.factories.payment import (
     DUMMY_ID,
@@ -51,7 +52,7 @@ def codes(
 
 
 def charge(checkout: Any, event: str = "CHARGE_SUCCESS", **kwargs: Any) -> Any:
-    return services.initialize_transaction(
+    return sessions.initialize_transaction(
         actor=SHOPPER,
         source=Source(checkout_token=checkout.token),
         gateway_id=DUMMY_ID,
@@ -69,7 +70,7 @@ def test_checkout_paid_amounts_sum_the_checkouts_transactions(catalog: Catalog) 
     other = make_transaction(checkout=make_checkout(catalog))
     add_event(other, "CHARGE_SUCCESS", "100", "c")
     for item in (first, second, other):
-        services._recalculate(item)
+        recalculate(item)
     paid = checkout_paid_amounts(checkout_token=checkout.token)
     assert (paid.charged, paid.authorize_pending, paid.authorized) == (3, 4, 0)
 
@@ -78,7 +79,7 @@ def test_transactions_move_to_the_order_with_gift_cards(catalog: Catalog) -> Non
     checkout = make_checkout(catalog)
     item = make_transaction(checkout=checkout)
     add_event(item, "CHARGE_SUCCESS", "7", "a")
-    services._recalculate(item)
+    recalculate(item)
     order = Order.objects.create(
         channel=catalog.channel, currency="USD", total_gross_amount=Decimal(12)
     )
@@ -110,12 +111,12 @@ def test_action_required_then_process(catalog: Catalog, dummy: Any) -> None:
     checkout = make_checkout(catalog)
     started = charge(checkout, "CHARGE_ACTION_REQUIRED", amount=Decimal("5"))
     assert started.transaction.charged_amount == 0
-    processed = services.process_transaction(
+    processed = sessions.process_transaction(
         actor=SHOPPER, token=started.transaction.token, data=None
     )
     assert processed.event.type == "CHARGE_SUCCESS"
     assert processed.transaction.charged_amount == 5
-    again = services.process_transaction(
+    again = sessions.process_transaction(
         actor=SHOPPER, token=started.transaction.token, data=None
     )
     assert again.event.pk == processed.event.pk and again.data is None
@@ -144,7 +145,7 @@ def test_bad_gateway_data_changes_nothing(
 ) -> None:
     checkout = make_checkout(catalog)
     with pytest.raises(ValidationFailed) as failed:
-        services.initialize_transaction(
+        sessions.initialize_transaction(
             actor=SHOPPER,
             source=Source(checkout_token=checkout.token),
             gateway_id=DUMMY_ID,

@@ -10,6 +10,7 @@ from mercato.account.models import User
 from mercato.app.models import App
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.graphql.core.dataloaders import Loader, RelatedListLoader, attach_batch
+from mercato.order.models import Order
 from mercato.payment.models import TransactionEvent, TransactionItem
 
 
@@ -61,3 +62,9 @@ class CreatorAppLoader(Loader[int, App]):
     def batch_load(self, keys: list[int]) -> dict[int, App]:
         found = attach_batch(list(App.objects.filter(pk__in=keys)))
         return {app.pk: app for app in found}
+
+
+class OrderByIdLoader(Loader[uuid.UUID, Order]):
+    def batch_load(self, keys: list[uuid.UUID]) -> dict[uuid.UUID, Order]:
+        found = attach_batch(list(Order.objects.filter(pk__in=keys)))
+        return {order.pk: order for order in found}

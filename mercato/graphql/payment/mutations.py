@@ -20,15 +20,15 @@ from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.mutations import mutation
 from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.payment.queries import payment_source, transaction_token
-from mercato.payment import services
+from mercato.payment import services, sessions
 from mercato.payment.services import (
     EventData,
     EventReport,
     MoneyInput,
     NotTransactionOwner,
-    SessionResult,
     TransactionData,
 )
+from mercato.payment.sessions import SessionResult
 
 mutations = MutationType()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,7 +102,7 @@ def resolve_payment_gateway_initialize(
     amount: Decimal | None = None,
     payment_gateways: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    answers = services.initialize_payment_gateways(
+    answers = sessions.initialize_payment_gateways(
         source=payment_source(id),
         gateway_ids=[g["id"] for g in payment_gateways] if payment_gateways else None,
         amount=amount,
@@ -134,7 +134,7 @@ def resolve_transaction_initialize(
     idempotency_key: str | None = None,
     customer_ip_address: str | None = None,
 ) -> dict[str, Any]:
-    result = services.initialize_transaction(
+    result = sessions.initialize_transaction(
         actor=actor_of(info),
         source=payment_source(id),
         gateway_id=payment_gateway["id"],
@@ -156,7 +156,7 @@ def resolve_transaction_process(
     data: Any = None,
     customer_ip_address: str | None = None,
 ) -> dict[str, Any]:
-    result = services.process_transaction(
+    result = sessions.process_transaction(
         actor=actor_of(info), token=transaction_token(id, token), data=data
     )
     return _session_payload(result)

@@ -13,7 +13,7 @@ from mercato.graphql.core.ids import from_global_id
 from mercato.graphql.core.permissions import require_any
 from mercato.payment.models import TransactionItem
 from mercato.payment.queries import get_transaction
-from mercato.payment.services import Source
+from mercato.payment.recording import Source
 
 query = QueryType()
 
