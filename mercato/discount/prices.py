@@ -142,6 +142,13 @@ def recalculate_discounted_prices(variant_ids: Iterable[int] | None = None) -> N
             )
 
 
+def recalculate_product_prices(product_ids: Iterable[int]) -> None:
+    """Recalculate the variants of products whose category or collections changed
+    (catalogue predicates may name them through those)."""
+    variant_ids = ProductVariant.objects.filter(product_id__in=list(product_ids))
+    recalculate_discounted_prices(variant_ids.values_list("pk", flat=True))
+
+
 def has_due_promotions() -> bool:
     """Whether a catalogue promotion started or ended since prices were stored."""
     catalogue = Promotion.objects.filter(type=PromotionType.CATALOGUE)

@@ -15,6 +15,7 @@ from mercato.channel.models import Channel
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
 from mercato.core.slugs import check_slug, unique_slug
+from mercato.discount.prices import recalculate_product_prices
 from mercato.product.models import (
     Collection,
     CollectionChannelListing,
@@ -209,6 +210,7 @@ def add_products_to_collection(
         check_ids_exist(errors, Product, "products", product_ids)
         errors.raise_if_any()
         _add_products(collection, product_ids)
+        recalculate_product_prices(product_ids)  # promotions may name the collection
     return collection
 
 
@@ -223,6 +225,7 @@ def remove_products_from_collection(
         CollectionProduct.objects.filter(
             collection=collection, product_id__in=product_ids
         ).delete()
+        recalculate_product_prices(product_ids)
     return collection
 
 

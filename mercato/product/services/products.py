@@ -10,6 +10,7 @@ from mercato.attribute.models import Attribute, AttributeProduct, AttributeVaria
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
 from mercato.core.slugs import check_slug, unique_slug
+from mercato.discount.prices import recalculate_product_prices
 from mercato.product.models import (
     Category,
     Collection,
@@ -207,6 +208,8 @@ def update_product(*, actor: Actor, product_id: int, data: ProductData) -> Produ
         if isinstance(data.collection_ids, list):
             _set_collections(product, data.collection_ids)
         update_products_search_index([product.pk])
+        if data.category_id is not UNSET or isinstance(data.collection_ids, list):
+            recalculate_product_prices([product.pk])  # promotions may name them
     return product
 
 

@@ -12,7 +12,7 @@ from mercato.discount.models import Promotion, PromotionRule
 from mercato.discount.prices import recalculate_discounted_prices
 from mercato.discount.tasks import apply_promotion_dates_job
 from mercato.graphql.core.ids import to_global_id
-from mercato.product.models import ProductVariantChannelListing
+from mercato.product.models import Collection, ProductVariantChannelListing
 from tests.factories.catalog import (
     ChannelFactory,
     ProductFactory,
@@ -378,3 +378,30 @@ def test_promotion_dates_job_runs_every_minute() -> None:
 
     key = ("discount.apply_promotion_dates", "discount.apply_promotion_dates")
     assert app.periodic_registry.periodic_tasks[key].cron == "* * * * *"
+
+
+def test_joining_a_promoted_collection_lowers_prices(
+    staff_gql: Any, shop: dict[str, Any]
+) -> None:
+    collection = Collection.objects.create(name="Sale", slug="sale")
+    promotion = PromotionFactory()
+    make_rule(
+        promotion,
+        [shop["channel"]],
+        value="10",
+        catalogue_predicate={"collectionPredicate": {"ids": [collection.pk]}},
+    )
+    query = """
+    mutation($id: ID!, $products: [ID!]!) {
+      collectionAddProducts(collectionId: $id, products: $products) {
+        errors { code }
+      }
+    }
+    """
+    result = staff_gql(
+        query,
+        {"id": gid(collection), "products": [gid(shop["product"])]},
+        permissions=(Permission.MANAGE_PRODUCTS,),
+    )
+    assert result.data["collectionAddProducts"]["errors"] == []
+    assert _discounted(shop["listing"]) == Decimal("18.00")
