@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -287,3 +288,52 @@ def test_voucher_mutations_need_manage_discounts(gql: Any) -> None:
     result = gql('mutation { voucherCreate(input: {name: "x"}) { voucher { id } } }')
     assert result["errors"][0]["extensions"]["exception"]["code"] == "PermissionDenied"
     assert not Voucher.objects.exists()
+
+
+def test_voucher_status_filter(staff_gql: Any) -> None:
+    channel = ChannelFactory()
+    make_voucher(channel, "NOW", name="Running")
+    make_voucher(
+        channel,
+        "OLD",
+        name="Expired",
+        end_date=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC),
+    )
+    make_voucher(
+        channel,
+        "SOON",
+        name="Scheduled",
+        start_date=datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC),
+    )
+    query = """
+    query($status: [DiscountStatusEnum!]) {
+      vouchers(filter: {status: $status}, first: 10) { edges { node { name } } }
+    }
+    """
+    for status, name in (
+        ("ACTIVE", "Running"),
+        ("EXPIRED", "Expired"),
+        ("SCHEDULED", "Scheduled"),
+    ):
+        result = staff_gql(query, {"status": [status]}, permissions=MANAGE)
+        assert result.data["vouchers"]["edges"] == [{"node": {"name": name}}]
+
+
+def test_voucher_metadata(staff_gql: Any) -> None:
+    voucher = make_voucher(ChannelFactory(), "META").voucher
+    result = staff_gql(
+        """
+        mutation($id: ID!) {
+          updatePrivateMetadata(id: $id, input: [{key: "k", value: "v"}]) {
+            errors { code }
+            item { ... on Voucher { privateMetafield(key: "k") } }
+          }
+        }
+        """,
+        {"id": gid(voucher)},
+        permissions=MANAGE,
+    )
+    data = result.data["updatePrivateMetadata"]
+    assert data == {"errors": [], "item": {"privateMetafield": "v"}}
+    voucher.refresh_from_db()
+    assert voucher.private_metadata == {"k": "v"}
