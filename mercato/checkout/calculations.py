@@ -30,14 +30,18 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from mercato.account.models import Address
 from mercato.channel.models import Channel
-from mercato.checkout.delivery import is_delivery_valid, line_facts
+from mercato.checkout.delivery import (
+    VariantFacts,
+    is_delivery_valid,
+    line_facts,
+    variant_facts,
+    variant_prices,
+)
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.core.money import Money, TaxedMoney, quantize
 from mercato.discount.checkout import CheckoutDiscount, DiscountLine, checkout_discount
 from mercato.giftcard.checkout import gift_cards_balance
-from mercato.product.models import ProductVariant, ProductVariantChannelListing
 from mercato.shipping.models import ShippingMethodChannelListing
 from mercato.tax.calculations import apply_flat_rate
 from mercato.tax.queries import ChannelTaxes, get_channel_taxes
@@ -97,57 +101,30 @@ def prices_ttl() -> datetime.timedelta:
 def tax_country(checkout: Checkout, channel: Channel) -> str:
     """The country whose taxes apply: shipping address, else billing, else the
     channel's default country."""
-    for address_id in (checkout.shipping_address_id, checkout.billing_address_id):
-        if address_id is not None:
-            country = (
-                Address.objects.filter(pk=address_id)
-                .values_list("country", flat=True)
-                .first()
-            )
-            if country:
-                return str(country)
+    for address in (checkout.shipping_address, checkout.billing_address):
+        if address is not None and address.country:
+            return str(address.country)
     return channel.default_country
 
 
 def _line_bases(
-    checkout: Checkout, lines: Sequence[CheckoutLine]
+    checkout: Checkout,
+    lines: Sequence[CheckoutLine],
+    variants: dict[int, VariantFacts],
+    prices: dict[int, tuple[Decimal, Decimal]],
 ) -> dict[int, _LineBase]:
-    variant_ids = [line.variant_id for line in lines]
-    listings = {
-        listing.variant_id: listing
-        for listing in ProductVariantChannelListing.objects.filter(
-            channel_id=checkout.channel_id, variant_id__in=variant_ids
-        )
-    }
-    variants = {
-        pk: (product_id, product_class or type_class)
-        for pk, product_id, product_class, type_class in ProductVariant.objects.filter(
-            pk__in=variant_ids
-        ).values_list(
-            "pk",
-            "product_id",
-            "product__tax_class_id",
-            "product__product_type__tax_class_id",
-        )
-    }
-    currency = checkout.currency
     bases: dict[int, _LineBase] = {}
     for line in lines:
-        listing = listings.get(line.variant_id)
-        product_id, tax_class_id = variants.get(line.variant_id, (0, None))
-        if listing is None or listing.price_amount is None:
-            # No longer sold here: the line costs nothing until it is removed (it
-            # shows as a problem and cannot be ordered).
-            unit = undiscounted = ZERO
-        else:
-            undiscounted = quantize(listing.price_amount, currency)
-            discounted = listing.discounted_price_amount
-            unit = (
-                undiscounted
-                if discounted is None
-                else min(quantize(discounted, currency), undiscounted)
-            )
-        bases[line.pk] = _LineBase(unit, undiscounted, product_id, tax_class_id)
+        variant = variants.get(line.variant_id)
+        # A variant no longer sold here costs nothing until it is removed (it
+        # shows as a problem and cannot be ordered).
+        unit, undiscounted = prices.get(line.variant_id, (ZERO, ZERO))
+        bases[line.pk] = _LineBase(
+            unit,
+            undiscounted,
+            variant.product_id if variant else 0,
+            variant.tax_class_id if variant else None,
+        )
     return bases
 
 
@@ -185,7 +162,11 @@ def discount_lines(
     checkout: Checkout, lines: Sequence[CheckoutLine]
 ) -> list[DiscountLine]:
     """The lines as the discount rules see them (catalogue-discounted unit prices)."""
-    return _discount_lines(lines, _line_bases(checkout, lines))
+    ids = {line.variant_id for line in lines}
+    bases = _line_bases(
+        checkout, lines, variant_facts(ids), variant_prices(checkout.channel_id, ids)
+    )
+    return _discount_lines(lines, bases)
 
 
 def _discount(
@@ -248,18 +229,18 @@ def _price_line(
 def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> None:
     """Price every line, shipping and the checkout, check the chosen delivery still
     applies, and save them. Caller holds the checkout's row lock (or created it)."""
-    channel = Channel.objects.get(pk=checkout.channel_id)
+    channel = checkout.channel
     currency = checkout.currency
     country = tax_country(checkout, channel)
     tax = _Taxer(get_channel_taxes(channel=channel, country_code=country), currency)
-    bases = _line_bases(checkout, lines)
-    facts = line_facts(checkout, lines)
-    shipping_address = (
-        Address.objects.filter(pk=checkout.shipping_address_id).first()
-        if checkout.shipping_address_id
-        else None
+    ids = {line.variant_id for line in lines}
+    variants = variant_facts(ids)
+    prices = variant_prices(channel.pk, ids)
+    bases = _line_bases(checkout, lines, variants, prices)
+    facts = line_facts(checkout, lines, variants, prices)
+    checkout.is_delivery_valid = is_delivery_valid(
+        checkout, facts, checkout.shipping_address
     )
-    checkout.is_delivery_valid = is_delivery_valid(checkout, facts, shipping_address)
     shipping_base = _shipping_base(checkout, facts.shipping_required)
     discount = _discount(checkout, lines, bases, shipping_base, country)
     for line in lines:

@@ -8,7 +8,7 @@ public warehouse of the channel that offers click-and-collect and has the stock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,39 +46,94 @@ class LineFacts:
     quantities: dict[int, int]  # variant id -> quantity
 
 
-def line_facts(checkout: Checkout, lines: Sequence[CheckoutLine]) -> LineFacts:
-    """Shipping need, weight, products and subtotal of ``lines`` (two queries)."""
-    quantities: dict[int, int] = {}
-    for line in lines:
-        quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
-    if not quantities:
-        return LineFacts(False, 0.0, (), Decimal(0), {})
-    rows = ProductVariant.objects.filter(pk__in=quantities).values_list(
+@dataclass(frozen=True)
+class VariantFacts:
+    """What pricing and delivery need to know about a variant."""
+
+    product_id: int
+    weight: float  # the variant's, else its product's, else its type's; 0 if none
+    shipping_required: bool
+    tax_class_id: int | None  # the product's, else its type's
+
+
+def variant_facts(variant_ids: Collection[int]) -> dict[int, VariantFacts]:
+    """Facts of the variants, by id, in one query."""
+    rows = ProductVariant.objects.filter(pk__in=variant_ids).values_list(
         "pk",
         "product_id",
         "weight",
         "product__weight",
         "product__product_type__weight",
         "product__product_type__is_shipping_required",
+        "product__tax_class_id",
+        "product__product_type__tax_class_id",
     )
-    required = False
-    weight = 0.0
-    product_ids: list[int] = []
-    for pk, product_id, own, product_weight, type_weight, needs_shipping in rows:
-        required = required or bool(needs_shipping)
-        unit = next((w for w in (own, product_weight, type_weight) if w), 0.0)
-        weight += unit * quantities[pk]
-        product_ids.append(product_id)
-    prices = ProductVariantChannelListing.objects.filter(
-        channel_id=checkout.channel_id, variant_id__in=quantities
-    ).values_list("variant_id", "price_amount", "discounted_price_amount")
-    subtotal = Decimal(0)
-    for variant_id, price, discounted in prices:
-        if price is None:
+    facts = {}
+    for pk, product_id, own, of_product, of_type, required, tax, type_tax in rows:
+        weight = next((w for w in (own, of_product, of_type) if w), 0.0)
+        facts[pk] = VariantFacts(product_id, weight, bool(required), tax or type_tax)
+    return facts
+
+
+def variant_prices(
+    channel_id: int, variant_ids: Collection[int]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """(catalogue-discounted, undiscounted) unit prices, as entered, of the
+    variants priced in the channel, rounded to its currency; one query."""
+    rows = ProductVariantChannelListing.objects.filter(
+        channel_id=channel_id, variant_id__in=variant_ids, price_amount__isnull=False
+    ).values_list("variant_id", "currency", "price_amount", "discounted_price_amount")
+    prices = {}
+    for variant_id, currency, price, discounted in rows:
+        if price is None:  # excluded above; keeps the type checker informed
             continue
-        unit_price = price if discounted is None else min(price, discounted)
-        subtotal += quantize(unit_price * quantities[variant_id], checkout.currency)
-    return LineFacts(required, weight, tuple(product_ids), subtotal, quantities)
+        undiscounted = quantize(price, currency)
+        unit = (
+            undiscounted
+            if discounted is None
+            else min(quantize(discounted, currency), undiscounted)
+        )
+        prices[variant_id] = (unit, undiscounted)
+    return prices
+
+
+def line_facts(
+    checkout: Checkout,
+    lines: Sequence[CheckoutLine],
+    variants: dict[int, VariantFacts] | None = None,
+    prices: dict[int, tuple[Decimal, Decimal]] | None = None,
+) -> LineFacts:
+    """Shipping need, weight, products and subtotal of ``lines`` (two queries,
+    unless the variants' facts and prices are given)."""
+    quantities: dict[int, int] = {}
+    for line in lines:
+        quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
+    if not quantities:
+        return LineFacts(False, 0.0, (), Decimal(0), {})
+    if variants is None:
+        variants = variant_facts(quantities)
+    if prices is None:
+        prices = variant_prices(checkout.channel_id, quantities)
+    subtotal = Decimal(0)
+    for variant_id, quantity in quantities.items():
+        if variant_id in prices:
+            unit = prices[variant_id][0]
+            subtotal += quantize(unit * quantity, checkout.currency)
+    found = [variants[v] for v in quantities if v in variants]
+    return LineFacts(
+        shipping_required=any(v.shipping_required for v in found),
+        weight=sum(
+            (
+                v.weight * quantities[pk]
+                for pk, v in variants.items()
+                if pk in quantities
+            ),
+            0.0,
+        ),
+        product_ids=tuple(v.product_id for v in found),
+        subtotal=subtotal,
+        quantities=quantities,
+    )
 
 
 def shipping_options(

@@ -23,7 +23,12 @@ from mercato.account.addresses import AddressType, validate_address
 from mercato.account.models import Address, User
 from mercato.channel.models import Channel
 from mercato.checkout.calculations import discount_lines, recalculate_checkout
-from mercato.checkout.delivery import collection_points, line_facts, shipping_options
+from mercato.checkout.delivery import (
+    LineFacts,
+    collection_points,
+    line_facts,
+    shipping_options,
+)
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
@@ -554,7 +559,7 @@ def _not_applicable(choice: DeliveryChoice, message: str) -> ValidationFailed:
 
 def _check_shipping_method(
     checkout: Checkout,
-    lines: Sequence[CheckoutLine],
+    facts: LineFacts,
     choice: DeliveryChoice,
     method_id: int,
 ) -> None:
@@ -576,20 +581,20 @@ def _check_shipping_method(
             SHIPPING_ADDRESS_NOT_SET,
             "Set a shipping address before choosing a shipping method.",
         )
-    options = shipping_options(checkout, line_facts(checkout, lines), address)
+    options = shipping_options(checkout, facts, address)
     if not any(option.method.pk == method_id for option in options):
         raise _not_applicable(choice, "This shipping method is not applicable.")
 
 
 def _collection_point(
-    checkout: Checkout, lines: Sequence[CheckoutLine], warehouse_id: int
+    checkout: Checkout, facts: LineFacts, warehouse_id: int
 ) -> Warehouse:
     warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
     if warehouse is None:
         raise ValidationFailed.one(
             "deliveryMethodId", NOT_FOUND, "The warehouse does not exist."
         )
-    points = collection_points(checkout, line_facts(checkout, lines))
+    points = collection_points(checkout, facts)
     if not any(point.pk == warehouse.pk for point in points):
         raise ValidationFailed.one(
             "deliveryMethodId",
@@ -625,7 +630,8 @@ def update_checkout_delivery_method(
     with transaction.atomic():
         checkout = lock_checkout(token)
         lines = _lines(checkout)
-        if not line_facts(checkout, lines).shipping_required:
+        facts = line_facts(checkout, lines)
+        if not facts.shipping_required:
             raise ValidationFailed.one(
                 "shippingMethod" if choice.legacy else "deliveryMethod",
                 SHIPPING_NOT_REQUIRED,
@@ -635,7 +641,7 @@ def update_checkout_delivery_method(
         checkout.shipping_method_id = None
         checkout.collection_point_id = None
         if choice.collection_point_id is not None:
-            warehouse = _collection_point(checkout, lines, choice.collection_point_id)
+            warehouse = _collection_point(checkout, facts, choice.collection_point_id)
             checkout.collection_point_id = warehouse.pk
             old = checkout.shipping_address
             checkout.shipping_address = None
@@ -645,7 +651,7 @@ def update_checkout_delivery_method(
             )
             fields.append("shipping_address")
         elif choice.shipping_method_id is not None:
-            _check_shipping_method(checkout, lines, choice, choice.shipping_method_id)
+            _check_shipping_method(checkout, facts, choice, choice.shipping_method_id)
             checkout.shipping_method_id = choice.shipping_method_id
         _touch(checkout, *fields)
         recalculate_checkout(checkout, lines)
