@@ -23,6 +23,7 @@ from mercato.checkout.delivery import (
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.checkout.queries import Problem, line_problems, stored_problems
 from mercato.core.money import Money
+from mercato.discount.models import Voucher, VoucherCode
 from mercato.graphql.channel.loaders import ChannelByIdLoader
 from mercato.graphql.core.dataloaders import (
     Loader,
@@ -205,3 +206,13 @@ class ReservationExpiryLoader(Loader[Any, Any]):
             .annotate(until=Min("reserved_until"))
         )
         return {row["checkout_line__checkout_id"]: row["until"] for row in rows}
+
+
+class VoucherByCodeLoader(Loader[str, Voucher]):
+    """The voucher of each code, shown in the loader's channel."""
+
+    def batch_load(self, keys: list[str]) -> dict[str, Voucher]:
+        codes = VoucherCode.objects.filter(code__in=keys).select_related("voucher")
+        found = {code.code: code.voucher for code in codes}
+        attach_batch(list({v.pk: v for v in found.values()}.values()), self.channel)
+        return found

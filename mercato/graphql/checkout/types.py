@@ -16,6 +16,7 @@ from mercato.checkout.queries import Problem, may_see_checkout_user
 from mercato.core.languages import to_enum_value
 from mercato.core.money import Money, TaxedMoney
 from mercato.core.permissions import Permission
+from mercato.discount.models import Voucher
 from mercato.graphql.channel.loaders import ChannelByIdLoader
 from mercato.graphql.checkout.delivery import DeliveryView, delivery_view
 from mercato.graphql.checkout.loaders import (
@@ -28,11 +29,12 @@ from mercato.graphql.checkout.loaders import (
     ReservationExpiryLoader,
     ShippingRequiredByVariantLoader,
     UserByIdLoader,
+    VoucherByCodeLoader,
 )
 from mercato.graphql.core.dataloaders import channel_of, get_loader
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.metadata import bind_metadata
-from mercato.graphql.core.permissions import actor_of
+from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.inventory.loaders import AddressByIdLoader, WarehouseByIdLoader
 from mercato.graphql.product.loaders import VariantByIdLoader
 from mercato.inventory.models import Warehouse
@@ -102,6 +104,15 @@ def resolve_email(root: Checkout, info: GraphQLResolveInfo) -> str | None:
 @checkout_type.field("discount")
 def resolve_discount(root: Checkout, info: GraphQLResolveInfo) -> Money:
     return Money(root.discount_amount, root.currency)
+
+
+@checkout_type.field("voucher")
+@require_any(Permission.MANAGE_DISCOUNTS)
+def resolve_voucher(root: Checkout, info: GraphQLResolveInfo) -> Voucher | None:
+    if not root.voucher_code:
+        return None
+    loader = get_loader(info.context, VoucherByCodeLoader, _channel(info, root))
+    return loader.load_for(root, lambda c: c.voucher_code)
 
 
 @checkout_type.field("customerNote")

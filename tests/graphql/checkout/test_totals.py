@@ -208,7 +208,7 @@ def test_tax_country_is_shipping_else_billing_else_channel(
     assert checkout["totalPrice"] == taxed(11.43, 12.0)  # shipping country: US
 
 
-def test_voucher_codes(gql: Any, catalog: Catalog) -> None:
+def test_voucher_codes(gql: Any, staff_gql: Any, catalog: Catalog) -> None:
     make_voucher(catalog.channel, "SAVE5", value="5", name="Five off")
     make_voucher(catalog.channel, "BIG", value="5", min_spent="1000")
     id_ = create(gql, catalog, (0, 1), (1, 1))["checkout"]["id"]  # 10 + 11
@@ -235,6 +235,16 @@ def test_voucher_codes(gql: Any, catalog: Catalog) -> None:
         10.0,
         11.0,
     ]
+
+    voucher_query = "query($id: ID) { checkout(id: $id) { voucher { name } } }"
+    denied = gql(voucher_query, {"id": id_})
+    assert denied["errors"][0]["extensions"]["exception"]["code"] == (
+        "PermissionDenied"
+    )
+    staff = staff_gql(
+        voucher_query, {"id": id_}, permissions=(Permission.MANAGE_DISCOUNTS,)
+    )
+    assert staff.data["checkout"]["voucher"] == {"name": "Five off"}
 
     removed = gql(REMOVE_CODE, {"id": id_, "code": "SAVE5"})["data"]
     checkout = removed["checkoutRemovePromoCode"]["checkout"]
