@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import (
@@ -95,7 +96,7 @@ def _apply_rule(
         )
 
 
-def _update_product_listings(variant_ids: list[int] | None) -> None:
+def _update_product_listings(variant_ids: list[int] | QuerySet[Any] | None) -> None:
     cheapest = (
         ProductVariantChannelListing.objects.filter(
             variant__product_id=OuterRef("product_id"),
@@ -115,14 +116,20 @@ def _update_product_listings(variant_ids: list[int] | None) -> None:
     products.update(discounted_price_amount=Subquery(cheapest, output_field=AMOUNT))
 
 
-def recalculate_discounted_prices(variant_ids: Iterable[int] | None = None) -> None:
+def recalculate_discounted_prices(
+    variant_ids: Iterable[int] | QuerySet[Any] | None = None,
+) -> None:
     """Store the best running catalogue discount of every listing of ``variant_ids``
     (every listing when None), with one UPDATE per rule and channel.
 
     Runs in the caller's transaction when there is one. A full recalculation also
     records which promotions the prices now reflect (``Promotion.is_applied``).
     """
-    ids = None if variant_ids is None else list(variant_ids)
+    ids: list[int] | QuerySet[Any] | None
+    if variant_ids is None or isinstance(variant_ids, QuerySet):
+        ids = variant_ids  # a queryset of variant pks stays a subquery
+    else:
+        ids = list(variant_ids)
     with transaction.atomic():
         now = timezone.now()
         listings = ProductVariantChannelListing.objects.all()
@@ -145,8 +152,8 @@ def recalculate_discounted_prices(variant_ids: Iterable[int] | None = None) -> N
 def recalculate_product_prices(product_ids: Iterable[int]) -> None:
     """Recalculate the variants of products whose category or collections changed
     (catalogue predicates may name them through those)."""
-    variant_ids = ProductVariant.objects.filter(product_id__in=list(product_ids))
-    recalculate_discounted_prices(variant_ids.values_list("pk", flat=True))
+    variants = ProductVariant.objects.filter(product_id__in=list(product_ids))
+    recalculate_discounted_prices(variants.values("pk"))
 
 
 def has_due_promotions() -> bool:

@@ -312,11 +312,7 @@ def _reprice(promotion: Promotion, predicates: Sequence[dict[str, Any]]) -> None
     matched = Q(pk__in=[])
     for predicate in predicates:
         matched |= catalogue_q(predicate)
-    variant_ids = list(
-        ProductVariant.objects.filter(matched).values_list("pk", flat=True)
-    )
-    if variant_ids:
-        recalculate_discounted_prices(variant_ids)
+    recalculate_discounted_prices(ProductVariant.objects.filter(matched).values("pk"))
     now = timezone.now()
     running = promotion.start_date <= now and (
         promotion.end_date is None or promotion.end_date > now
