@@ -308,6 +308,7 @@ def _reprice(promotion: Promotion, predicates: Sequence[dict[str, Any]]) -> None
     """Recalculate the prices of the variants ``predicates`` cover (before and
     after a change) and record that the prices reflect ``promotion``'s dates."""
     if promotion.type != PromotionType.CATALOGUE:
+        Promotion.objects.filter(pk=promotion.pk).update(updated_at=timezone.now())
         return
     matched = Q(pk__in=[])
     for predicate in predicates:
@@ -317,7 +318,7 @@ def _reprice(promotion: Promotion, predicates: Sequence[dict[str, Any]]) -> None
     running = promotion.start_date <= now and (
         promotion.end_date is None or promotion.end_date > now
     )
-    Promotion.objects.filter(pk=promotion.pk).update(is_applied=running)
+    Promotion.objects.filter(pk=promotion.pk).update(is_applied=running, updated_at=now)
 
 
 def _check_promotion(

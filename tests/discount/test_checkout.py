@@ -307,11 +307,10 @@ def test_gift_promotion_gives_the_most_valuable_gift(channel) -> None:
     assert discount(channel, [line(1, "5")], shipping="4").gift_variant_ids == ()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_consumption_respects_the_usage_limit() -> None:
-    channel = ChannelFactory()
-    make_voucher(channel, "RACE", usage_limit=1)
-    barrier = threading.Barrier(20)
+def _race(code: str, email: str | None, threads: int = 20) -> list[bool]:
+    """Consume ``code`` from ``threads`` threads at once, each in its own
+    connection and transaction; which of them succeeded."""
+    barrier = threading.Barrier(threads)
     outcomes: list[bool] = []
     lock = threading.Lock()
 
@@ -320,7 +319,7 @@ def test_concurrent_consumption_respects_the_usage_limit() -> None:
             barrier.wait()
             try:
                 with transaction.atomic():
-                    consume_voucher_code(code="RACE", email=None, user_id=None)
+                    consume_voucher_code(code=code, email=email, user_id=None)
                 ok = True
             except ValidationFailed:
                 ok = False
@@ -329,13 +328,27 @@ def test_concurrent_consumption_respects_the_usage_limit() -> None:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=order) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == [False] * 19 + [True]
+    workers = [threading.Thread(target=order) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_consumption_respects_the_usage_limit() -> None:
+    make_voucher(ChannelFactory(), "RACE", usage_limit=1)
+    assert _race("RACE", None) == [False] * 19 + [True]
     assert VoucherCode.objects.get(code="RACE").used == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_consumption_by_one_customer() -> None:
+    make_voucher(ChannelFactory(), "MINE", apply_once_per_customer=True)
+    assert _race("MINE", "a@example.com", threads=10) == [False] * 9 + [True]
+    assert VoucherCode.objects.get(code="MINE").used == 1
+    assert VoucherCustomer.objects.filter(customer_email="a@example.com").count() == 1
 
 
 @settings(max_examples=200, deadline=None)
