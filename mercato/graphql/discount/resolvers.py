@@ -20,8 +20,18 @@ from mercato.discount.models import (
 )
 from mercato.discount.queries import list_promotions, list_vouchers
 from mercato.graphql.channel.loaders import ChannelByIdLoader
-from mercato.graphql.core.connections import Connection, connection_from_queryset
-from mercato.graphql.core.dataloaders import attach_batch, channel_of, get_loader
+from mercato.graphql.core.connections import (
+    Connection,
+    batched_child_connections,
+    connection_from_queryset,
+    validate_page_args,
+)
+from mercato.graphql.core.dataloaders import (
+    attach_batch,
+    batch_of,
+    channel_of,
+    get_loader,
+)
 from mercato.graphql.core.ids import decode_id, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import require_any
@@ -258,14 +268,31 @@ def resolve_code(root: Voucher, info: GraphQLResolveInfo) -> str | None:
     return stats.first_code if stats.count == 1 else None
 
 
+CODE_KEYS = [("created_at", True), ("pk", True)]
+
+
 @voucher_type.field("codes")
 def resolve_codes(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Connection:
-    return connection_from_queryset(
-        VoucherCode.objects.filter(voucher=root),
-        page,
-        keys=[("created_at", True), ("pk", True)],
-        name="codes",
+    """The first page of every listed voucher's codes comes from one query."""
+    validate_page_args(page.get("first"), page.get("last"), "codes")
+    simple = page.get("first") and not any(
+        page.get(k) for k in ("after", "before", "last")
     )
+    if not simple:
+        return connection_from_queryset(
+            VoucherCode.objects.filter(voucher=root), page, keys=CODE_KEYS, name="codes"
+        )
+    cache = info.context.cache
+    cache_key = ("voucher_codes", id(batch_of(root)), page["first"])
+    if cache_key not in cache:
+        cache[cache_key] = batched_child_connections(
+            VoucherCode.objects.all(),
+            parent_field="voucher",
+            parent_ids=[voucher.pk for voucher in batch_of(root).items],
+            keys=CODE_KEYS,
+            first=page["first"],
+        )
+    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
 
 
 def _catalogue(model: Any, root: Voucher, page: dict[str, Any], name: str) -> Any:

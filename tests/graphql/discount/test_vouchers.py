@@ -255,7 +255,10 @@ def test_vouchers_filter_sort_and_query_count(
       vouchers(filter: $filter, sortBy: $sort, first: $first, channel: "usd") {
         totalCount
         edges {
-          node { name code used discountValue channelListings { channel { slug } } }
+          node {
+            name code used discountValue channelListings { channel { slug } }
+            codes(first: 2) { totalCount edges { node { code } } }
+          }
         }
       }
     }
