@@ -119,6 +119,8 @@ def _line_bases(
         # A variant no longer sold here costs nothing until it is removed (it
         # shows as a problem and cannot be ordered).
         unit, undiscounted = prices.get(line.variant_id, (ZERO, ZERO))
+        if line.is_gift:
+            unit = ZERO
         bases[line.pk] = _LineBase(
             unit,
             undiscounted,
@@ -161,7 +163,9 @@ def _discount_lines(
 def discount_lines(
     checkout: Checkout, lines: Sequence[CheckoutLine]
 ) -> list[DiscountLine]:
-    """The lines as the discount rules see them (catalogue-discounted unit prices)."""
+    """The lines as the discount rules see them (catalogue-discounted unit prices;
+    promotion gifts left out)."""
+    lines = [line for line in lines if not line.is_gift]
     ids = {line.variant_id for line in lines}
     bases = _line_bases(
         checkout, lines, variant_facts(ids), variant_prices(checkout.channel_id, ids)
@@ -226,9 +230,30 @@ def _price_line(
     line.tax_rate = (tax.rate(base.tax_class_id) / HUNDRED).quantize(Decimal("0.0001"))
 
 
+def _sync_gift_lines(
+    checkout: Checkout, lines: list[CheckoutLine], gift_variant_ids: Sequence[int]
+) -> list[CheckoutLine]:
+    """Keep one gift line per promotion gift the checkout gets, and no other."""
+    wanted = set(gift_variant_ids)
+    stale = [li for li in lines if li.is_gift and li.variant_id not in wanted]
+    if stale:
+        CheckoutLine.objects.filter(pk__in=[li.pk for li in stale]).delete()
+    kept = [li for li in lines if li not in stale]
+    have = {li.variant_id for li in kept if li.is_gift}
+    added = [
+        CheckoutLine.objects.create(
+            checkout=checkout, variant_id=variant_id, quantity=1, is_gift=True
+        )
+        for variant_id in gift_variant_ids
+        if variant_id not in have
+    ]
+    return kept + added
+
+
 def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> None:
     """Price every line, shipping and the checkout, check the chosen delivery still
-    applies, and save them. Caller holds the checkout's row lock (or created it)."""
+    applies, add or drop promotion gift lines, and save them. Caller holds the
+    checkout's row lock (or created it)."""
     channel = checkout.channel
     currency = checkout.currency
     country = tax_country(checkout, channel)
@@ -236,13 +261,20 @@ def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> N
     ids = {line.variant_id for line in lines}
     variants = variant_facts(ids)
     prices = variant_prices(channel.pk, ids)
-    bases = _line_bases(checkout, lines, variants, prices)
     facts = line_facts(checkout, lines, variants, prices)
     checkout.is_delivery_valid = is_delivery_valid(
         checkout, facts, checkout.shipping_address
     )
     shipping_base = _shipping_base(checkout, facts.shipping_required)
-    discount = _discount(checkout, lines, bases, shipping_base, country)
+    paid = [line for line in lines if not line.is_gift]
+    bases = _line_bases(checkout, paid, variants, prices)
+    discount = _discount(checkout, paid, bases, shipping_base, country)
+    lines = _sync_gift_lines(checkout, list(lines), discount.gift_variant_ids)
+    new_ids = {line.variant_id for line in lines} - ids
+    if new_ids:
+        variants.update(variant_facts(new_ids))
+        prices.update(variant_prices(channel.pk, new_ids))
+    bases = _line_bases(checkout, lines, variants, prices)
     for line in lines:
         _price_line(line, bases[line.pk], discount.line_amounts.get(line.pk, ZERO), tax)
     CheckoutLine.objects.bulk_update(lines, LINE_PRICE_FIELDS)

@@ -106,8 +106,11 @@ def line_facts(
     """Shipping need, weight, products and subtotal of ``lines`` (two queries,
     unless the variants' facts and prices are given)."""
     quantities: dict[int, int] = {}
+    paid: dict[int, int] = {}  # promotion gifts are free: not in the subtotal
     for line in lines:
         quantities[line.variant_id] = quantities.get(line.variant_id, 0) + line.quantity
+        if not line.is_gift:
+            paid[line.variant_id] = paid.get(line.variant_id, 0) + line.quantity
     if not quantities:
         return LineFacts(False, 0.0, (), Decimal(0), {})
     if variants is None:
@@ -115,7 +118,7 @@ def line_facts(
     if prices is None:
         prices = variant_prices(checkout.channel_id, quantities)
     subtotal = Decimal(0)
-    for variant_id, quantity in quantities.items():
+    for variant_id, quantity in paid.items():
         if variant_id in prices:
             unit = prices[variant_id][0]
             subtotal += quantize(unit * quantity, checkout.currency)

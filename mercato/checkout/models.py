@@ -128,6 +128,9 @@ class CheckoutLine(ModelWithMetadata):
     )
     # The line's tax rate as a fraction (0.2300 for 23%).
     tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    # A free gift of an order promotion: added and removed by the recalculation,
+    # never by the shopper.
+    is_gift = models.BooleanField(default=False)
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("created_at", "id")

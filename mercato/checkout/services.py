@@ -60,6 +60,8 @@ SHIPPING_NOT_REQUIRED = "SHIPPING_NOT_REQUIRED"
 INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
 INVALID = "INVALID"
 MISSING_CHANNEL_SLUG = "MISSING_CHANNEL_SLUG"
+NON_EDITABLE_GIFT_LINE = "NON_EDITABLE_GIFT_LINE"
+NON_REMOVABLE_GIFT_LINE = "NON_REMOVABLE_GIFT_LINE"
 NOT_FOUND = "NOT_FOUND"
 PRODUCT_NOT_PUBLISHED = "PRODUCT_NOT_PUBLISHED"
 PRODUCT_UNAVAILABLE_FOR_PURCHASE = "PRODUCT_UNAVAILABLE_FOR_PURCHASE"
@@ -348,7 +350,7 @@ def add_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Check
         _check_quantities(errors, lines)
         errors.raise_if_any()
         current = _lines(checkout)
-        by_variant = {line.variant_id: line for line in current}
+        by_variant = {line.variant_id: line for line in current if not line.is_gift}
         added = _merged(lines)
         totals = {
             v: q + (by_variant[v].quantity if v in by_variant else 0)
@@ -391,7 +393,7 @@ def update_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Ch
         checkout = lock_checkout(token)
         current = _lines(checkout)
         by_id = {line.pk: line for line in current}
-        by_variant = {line.variant_id: line for line in current}
+        by_variant = {line.variant_id: line for line in current if not line.is_gift}
         errors = ErrorCollector()
         quantities: dict[int, int] = {}
         for line in lines:
@@ -429,6 +431,14 @@ def _variant_of(
                 lines=[line.line_id],
             )
             return None
+        if found.is_gift:
+            errors.add(
+                "lineId",
+                NON_EDITABLE_GIFT_LINE,
+                "A promotion's gift line cannot be changed.",
+                lines=[line.line_id],
+            )
+            return None
         return found.variant_id
     if line.variant_id is None:
         errors.add("lineId", REQUIRED, "Give the line to update.")
@@ -441,6 +451,12 @@ def delete_checkout_lines(*, token: uuid.UUID, line_ids: Sequence[int]) -> Check
         checkout = lock_checkout(token)
         current = {line.pk: line for line in _lines(checkout)}
         missing = [pk for pk in line_ids if pk not in current]
+        if any(current[pk].is_gift for pk in line_ids if pk in current):
+            raise ValidationFailed.one(
+                "lineId",
+                NON_REMOVABLE_GIFT_LINE,
+                "A promotion's gift line cannot be removed.",
+            )
         if missing:
             raise ValidationFailed.one(
                 "lineId", NOT_FOUND, "A line does not belong to this checkout."

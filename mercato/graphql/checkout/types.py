@@ -305,7 +305,7 @@ def resolve_line_problems(root: CheckoutLine, info: GraphQLResolveInfo) -> Any:
 
 @line_type.field("isGift")
 def resolve_is_gift(root: CheckoutLine, info: GraphQLResolveInfo) -> bool:
-    return False
+    return root.is_gift
 
 
 bindables = [checkout_type, line_type]

@@ -14,6 +14,7 @@ from mercato.channel.queries import forget_channels
 from mercato.checkout.models import Checkout
 from mercato.checkout.queries import checkout_problems
 from mercato.core.permissions import Permission
+from mercato.discount.models import PromotionType, RewardType
 from mercato.giftcard.models import GiftCard
 from mercato.inventory.models import Reservation, Stock
 from mercato.product.models import ProductVariantChannelListing
@@ -25,7 +26,7 @@ from mercato.tax.models import (
 )
 from mercato.tax.queries import forget_channel_taxes
 from tests.factories.catalog import Catalog, build_catalog
-from tests.factories.discount import make_voucher
+from tests.factories.discount import PromotionFactory, make_rule, make_voucher
 from tests.factories.giftcard import make_gift_card
 from tests.factories.shipping import ShippingMethodFactory, list_method
 from tests.graphql.checkout.test_checkout import ADDRESS, create, gid
@@ -418,3 +419,70 @@ def test_lines_hold_stock_when_the_channel_reserves(gql: Any, catalog: Catalog) 
         is None
     )
     assert Reservation.objects.count() == 1
+
+
+GIFT_FIELDS = """
+discountName totalPrice { gross { amount } }
+lines { id isGift quantity variant { id } totalPrice { gross { amount } }
+        undiscountedTotalPrice { amount } }
+"""
+
+
+def test_order_promotion_gift_line(gql: Any, catalog: Catalog) -> None:
+    gift = catalog.variants[5]  # 13.00, in stock
+    promotion = PromotionFactory(name="Free socks", type=PromotionType.ORDER)
+    rule = make_rule(
+        promotion,
+        [catalog.channel],
+        reward_type=RewardType.GIFT,
+        order_predicate={
+            "discountedObjectPredicate": {"baseTotalPrice": {"range": {"gte": "20"}}}
+        },
+    )
+    rule.gifts.set([gift])
+    id_ = create(gql, catalog, (0, 1))["checkout"]["id"]  # 10.00: no gift yet
+    read = f"query($id: ID) {{ checkout(id: $id) {{ {GIFT_FIELDS} }} }}"
+    assert [
+        li["isGift"] for li in gql(read, {"id": id_})["data"]["checkout"]["lines"]
+    ] == [False]
+    line = Checkout.objects.get().lines.get()
+    update = f"""
+    mutation($id: ID, $lines: [CheckoutLineUpdateInput!]!) {{
+      checkoutLinesUpdate(id: $id, lines: $lines) {{
+        checkout {{ {GIFT_FIELDS} }} errors {{ field code }}
+      }}
+    }}"""
+    result = gql(
+        update,
+        {"id": id_, "lines": [{"lineId": gid("CheckoutLine", line.pk), "quantity": 2}]},
+    )["data"]["checkoutLinesUpdate"]
+    checkout = result["checkout"]
+    assert checkout["discountName"] == "Free socks"
+    gift_line = checkout["lines"][1]
+    assert gift_line["isGift"] is True
+    assert gift_line["variant"]["id"] == gid("ProductVariant", gift.pk)
+    assert gift_line["totalPrice"]["gross"]["amount"] == 0.0
+    assert gift_line["undiscountedTotalPrice"]["amount"] == 13.0
+    assert checkout["totalPrice"]["gross"]["amount"] == 20.0
+
+    edit = gql(
+        update, {"id": id_, "lines": [{"lineId": gift_line["id"], "quantity": 3}]}
+    )
+    assert edit["data"]["checkoutLinesUpdate"]["errors"] == [
+        {"field": "lineId", "code": "NON_EDITABLE_GIFT_LINE"}
+    ]
+    delete = gql(
+        """mutation($id: ID, $ids: [ID!]!) {
+          checkoutLinesDelete(id: $id, linesIds: $ids) { errors { field code } } }""",
+        {"id": id_, "ids": [gift_line["id"]]},
+    )
+    assert delete["data"]["checkoutLinesDelete"]["errors"] == [
+        {"field": "lineId", "code": "NON_REMOVABLE_GIFT_LINE"}
+    ]
+    # Back under the threshold: the gift goes.
+    result = gql(
+        update,
+        {"id": id_, "lines": [{"lineId": gid("CheckoutLine", line.pk), "quantity": 1}]},
+    )["data"]["checkoutLinesUpdate"]
+    assert [li["isGift"] for li in result["checkout"]["lines"]] == [False]
+    assert Checkout.objects.get().lines.count() == 1
