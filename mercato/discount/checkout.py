@@ -177,6 +177,33 @@ def _find_code(code: str) -> VoucherCode | None:
     )
 
 
+def _validated(
+    code: str,
+    *,
+    channel_id: int,
+    currency: str,
+    lines: Sequence[DiscountLine],
+    email: str | None,
+    user_id: int | None,
+) -> tuple[VoucherCode, VoucherChannelListing]:
+    voucher_code = _find_code(code)
+    if voucher_code is None:
+        raise ValidationFailed.one(FIELD, INVALID_PROMO_CODE, "Promo code is invalid.")
+    listing = VoucherChannelListing.objects.filter(
+        voucher_id=voucher_code.voucher_id, channel_id=channel_id
+    ).first()
+    _check_voucher(
+        voucher_code,
+        listing,
+        currency=currency,
+        lines=lines,
+        email=email,
+        user_id=user_id,
+    )
+    assert listing is not None  # _check_voucher refuses a voucher without one
+    return voucher_code, listing
+
+
 def validate_voucher_code(
     *,
     code: str,
@@ -191,15 +218,9 @@ def validate_voucher_code(
     Raises ``ValidationFailed`` on ``promoCode``: ``INVALID_PROMO_CODE`` for an
     unknown or inactive code, ``VOUCHER_NOT_APPLICABLE`` otherwise.
     """
-    voucher_code = _find_code(code)
-    if voucher_code is None:
-        raise ValidationFailed.one(FIELD, INVALID_PROMO_CODE, "Promo code is invalid.")
-    listing = VoucherChannelListing.objects.filter(
-        voucher_id=voucher_code.voucher_id, channel_id=channel_id
-    ).first()
-    _check_voucher(
-        voucher_code,
-        listing,
+    voucher_code, _ = _validated(
+        code,
+        channel_id=channel_id,
         currency=currency,
         lines=lines,
         email=email,
@@ -381,8 +402,8 @@ def checkout_discount(
     """
     if voucher_code:
         try:
-            found = validate_voucher_code(
-                code=voucher_code,
+            found, listing = _validated(
+                voucher_code,
                 channel_id=channel_id,
                 currency=currency,
                 lines=lines,
@@ -391,14 +412,7 @@ def checkout_discount(
             )
         except ValidationFailed:
             found = None
-        listing = (
-            VoucherChannelListing.objects.filter(
-                voucher_id=found.voucher_id, channel_id=channel_id
-            ).first()
-            if found is not None
-            else None
-        )
-        if found is not None and listing is not None:
+        if found is not None:
             result = _voucher_discount(
                 found,
                 listing,
