@@ -29,6 +29,7 @@ DOMAINS = (
     "discount",
     "giftcard",
     "payment",
+    "order",
 )
 
 HERE = Path(__file__).parent

@@ -152,7 +152,8 @@ def test_unknown_object_and_unsupported_type(staff_gql: Any) -> None:
         {"field": "id", "code": "NOT_FOUND"}
     ]
     unsupported = staff_gql(
-        UPDATE, {"id": to_global_id("Order", 1), "input": [{"key": "k", "value": "v"}]}
+        UPDATE,
+        {"id": to_global_id("OrderEvent", 1), "input": [{"key": "k", "value": "v"}]},
     )
     assert unsupported.errors and "Invalid ID" in unsupported.errors[0].message
     garbage = staff_gql(UPDATE, {"id": "@@@", "input": []})
