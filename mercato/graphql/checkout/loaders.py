@@ -16,9 +16,11 @@ from mercato.account.models import Address, User
 from mercato.checkout.delivery import (
     DeliveryOption,
     LineFacts,
-    collection_points,
+    collection_points_by_checkout,
     line_facts,
     shipping_options,
+    variant_facts,
+    variant_prices,
 )
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.checkout.queries import Problem, line_problems, stored_problems
@@ -81,7 +83,15 @@ class DeliveryFactsLoader(Loader[Checkout, LineFacts]):
 
     def batch_load(self, keys: list[Checkout]) -> dict[Checkout, LineFacts]:
         lines = checkout_lines(self.context, keys)
-        return {c: line_facts(c, lines[c.pk]) for c in keys}
+        variants = variant_facts({li.variant_id for c in keys for li in lines[c.pk]})
+        found = {}
+        for channel_id in {c.channel_id for c in keys}:
+            mine = [c for c in keys if c.channel_id == channel_id]
+            ids = {li.variant_id for c in mine for li in lines[c.pk]}
+            prices = variant_prices(channel_id, ids)
+            for c in mine:
+                found[c] = line_facts(c, lines[c.pk], variants, prices)
+        return found
 
 
 def _addresses(context: Any, checkouts: list[Checkout]) -> dict[int, Address]:
@@ -121,7 +131,8 @@ class CollectionPointsLoader(Loader[Checkout, list[Warehouse]]):
     def batch_load(self, keys: list[Checkout]) -> dict[Checkout, list[Warehouse]]:
         facts = get_loader(self.context, DeliveryFactsLoader)
         facts.load_many_keys(keys)
-        found = {c: collection_points(c, facts.cache[c]) for c in keys}
+        by_token = collection_points_by_checkout([(c, facts.cache[c]) for c in keys])
+        found = {c: by_token[c.pk] for c in keys}
         attach_batch([w for ws in found.values() for w in ws])
         return found
 

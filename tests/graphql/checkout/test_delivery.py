@@ -297,10 +297,12 @@ def test_checkouts_list_with_delivery_does_not_grow(
     staff_gql: Any, gql: Any, catalog: Catalog, count_queries: Any
 ) -> None:
     cheap, _ = _methods(catalog)
+    _warehouse(catalog, "Hub", "all")
     query = """
     { checkouts(first: 20) { edges { node {
       problems { __typename } delivery { shippingMethod { name price { amount } } }
       deliveryMethod { __typename } discount { amount } voucherCode customerNote
+      availableCollectionPoints { name address { city } } stockReservationExpires
       lines { problems { __typename } unitPrice { net { amount } } }
     } } } }
     """
@@ -321,6 +323,7 @@ def test_checkouts_list_with_delivery_does_not_grow(
     assert result.errors is None and len(result.data["checkouts"]["edges"]) == 6
     assert all(
         e["node"]["delivery"]["shippingMethod"]["name"] == cheap.name
+        and e["node"]["availableCollectionPoints"][0]["address"]["city"] == "HUB"
         for e in result.data["checkouts"]["edges"]
     )
     assert len(large.captured_queries) == len(small.captured_queries)
