@@ -142,13 +142,11 @@ def _check_ready(
             variants=unavailable,
         )
     errors.raise_if_any()
-    _check_paid(checkout, channel)
 
 
-def _check_paid(checkout: Checkout, channel: Channel) -> None:
-    """What is left to pay after gift cards must be charged or authorized, unless
-    the channel accepts unpaid orders."""
-    due = checkout.total_gross_amount
+def _check_paid(checkout: Checkout, channel: Channel, due: Decimal) -> None:
+    """``due`` (what gift cards do not cover) must be charged or authorized by
+    the checkout's transactions, unless the channel accepts unpaid orders."""
     if channel.allow_unpaid_orders or due <= 0:
         return
     paid = checkout_paid_amounts(checkout_token=checkout.pk)
@@ -172,6 +170,8 @@ def _place_order(
     if checkout.price_expiration <= timezone.now():
         recalculate_checkout(checkout, lines)
     _check_ready(checkout, channel, lines)
+    # Refuse early by the stored total (after the gift cards' balance) ...
+    _check_paid(checkout, channel, checkout.total_gross_amount)
     if checkout.voucher_code:
         consume_voucher_code(
             code=checkout.voucher_code,
@@ -193,7 +193,11 @@ def _place_order(
             line.variant_id for line in lines if line.variant.track_inventory
         },
     )
-    _pay_with_gift_cards(checkout, order)
+    due = order.total_gross_amount - _pay_with_gift_cards(checkout, order)
+    if due > checkout.total_gross_amount:
+        # ... and again if the cards paid less than their balance promised (a
+        # card spent elsewhere in the meantime).
+        _check_paid(checkout, channel, due)
     move_checkout_transactions_to_order(checkout_token=checkout.pk, order_id=order.pk)
     _record_events(order, channel, actor)
     _delete_checkout(checkout)
@@ -305,6 +309,7 @@ def _order_line(order: Order, line: CheckoutLine) -> OrderLine:
         product_sku=variant.sku,
         product_variant_id=str(variant.pk),
         is_shipping_required=product.product_type.is_shipping_required,
+        is_gift=line.is_gift,
         quantity=line.quantity,
         currency=currency,
         unit_price_net_amount=line.unit_price_net_amount,
@@ -332,7 +337,9 @@ def _create_lines(order: Order, lines: Sequence[CheckoutLine]) -> list[OrderLine
     return OrderLine.objects.bulk_create([_order_line(order, line) for line in lines])
 
 
-def _pay_with_gift_cards(checkout: Checkout, order: Order) -> None:
+def _pay_with_gift_cards(checkout: Checkout, order: Order) -> Decimal:
+    """Charge the applied gift cards up to the order's total; return how much
+    they paid."""
     taken = charge_gift_cards(
         checkout_token=checkout.pk,
         amount=order.total_gross_amount,
@@ -342,18 +349,17 @@ def _pay_with_gift_cards(checkout: Checkout, order: Order) -> None:
         email=checkout.email or None,
     )
     if not taken:
-        return
+        return ZERO
     codes = list(
         GiftCard.objects.filter(pk__in=[pk for pk, _ in taken])
         .order_by("pk")
         .values_list("code", flat=True)
     )
+    paid = sum((amount for _, amount in taken), ZERO)
     record_gift_card_payment(
-        order_id=order.pk,
-        currency=order.currency,
-        amount=sum((amount for _, amount in taken), ZERO),
-        codes=codes,
+        order_id=order.pk, currency=order.currency, amount=paid, codes=codes
     )
+    return paid
 
 
 def _record_events(order: Order, channel: Channel, actor: Actor) -> None:

@@ -192,3 +192,14 @@ def test_expired_reservations_are_deleted() -> None:
     assert delete_expired_reservations() == 0
     Reservation.objects.update(reserved_until=timezone.now())
     assert delete_expired_reservations() == 1
+
+
+def test_periodic_job_deletes_expired_reservations() -> None:
+    from mercato.inventory.tasks import delete_expired_reservations_job
+
+    shop = make_shop(quantity=5, reservation_minutes=10)
+    checkout = ready_checkout(shop)
+    reserve_for_checkout(checkout=checkout, lines=list(checkout.lines.all()))
+    Reservation.objects.update(reserved_until=timezone.now())
+    delete_expired_reservations_job(timestamp=0)
+    assert not Reservation.objects.exists()

@@ -294,3 +294,32 @@ def test_complete_runs_in_a_bounded_number_of_queries(count_queries: Any) -> Non
     assert len(queries) < 40, "\n".join(
         q["sql"][:120] for q in queries.captured_queries
     )
+
+
+def test_gift_lines_stay_gifts() -> None:
+    shop = make_shop()
+    checkout = ready_checkout(shop)
+    checkout.lines.update(is_gift=True)
+    order = complete(checkout)
+    assert order.lines.get().is_gift is True
+
+
+def test_gift_card_spent_elsewhere_leaves_the_order_unpaid() -> None:
+    from mercato.checkout.calculations import recalculate_checkout
+    from mercato.giftcard.models import GiftCard
+
+    shop = make_shop(price="30.00", allow_unpaid=False)
+    card = make_gift_card(balance="50")
+    checkout = ready_checkout(shop)
+    attach_gift_card(checkout_token=checkout.pk, gift_card=card)
+    recalculate_checkout(checkout, list(checkout.lines.all()))
+    assert checkout.total_gross_amount == 0
+    GiftCard.objects.filter(pk=card.pk).update(current_balance_amount=Decimal("10"))
+
+    with pytest.raises(ValidationFailed) as failed:
+        complete(checkout)
+
+    assert codes_of(failed) == ["CHECKOUT_NOT_FULLY_PAID"]
+    card.refresh_from_db()
+    assert card.current_balance_amount == Decimal("10")
+    assert not Order.objects.exists()
