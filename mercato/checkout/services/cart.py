@@ -1,10 +1,5 @@
-"""Writes of checkouts: create, lines, email, customer, addresses, language,
-delivery, promo codes and the customer's note.
-
-Every service runs in its own transaction, validates all its input before writing,
-locks the checkout row (``lock_checkout``) and ends by recalculating the prices
-(``calculations.recalculate_checkout``) when something they depend on changed.
-"""
+"""Writes of the cart: create, lines, email, customer, addresses, language and the
+customer's note; the checkout lock and helpers the other write modules share."""
 
 from __future__ import annotations
 
@@ -22,26 +17,11 @@ from django.utils import timezone
 from mercato.account.addresses import AddressType, validate_address
 from mercato.account.models import Address, User
 from mercato.channel.models import Channel
-from mercato.checkout.calculations import discount_lines, recalculate_checkout
-from mercato.checkout.delivery import (
-    LineFacts,
-    collection_points,
-    line_facts,
-    shipping_options,
-)
+from mercato.checkout.calculations import recalculate_checkout
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
-from mercato.discount.checkout import validate_voucher_code
-from mercato.discount.models import VoucherCode
-from mercato.giftcard.checkout import (
-    attach_gift_card,
-    detach_gift_card,
-    find_usable_gift_card,
-)
-from mercato.giftcard.models import GiftCard
 from mercato.inventory.allocation import reserve_for_checkout
-from mercato.inventory.models import Warehouse
 from mercato.inventory.queries import quantity_available_by_variant
 from mercato.product.availability import is_available_for_purchase, is_published
 from mercato.product.models import (
@@ -49,14 +29,8 @@ from mercato.product.models import (
     ProductVariant,
     ProductVariantChannelListing,
 )
-from mercato.shipping.models import ShippingMethod, ShippingMethodChannelListing
 
 CHANNEL_INACTIVE = "CHANNEL_INACTIVE"
-DELIVERY_METHOD_NOT_APPLICABLE = "DELIVERY_METHOD_NOT_APPLICABLE"
-GRAPHQL_ERROR = "GRAPHQL_ERROR"
-SHIPPING_ADDRESS_NOT_SET = "SHIPPING_ADDRESS_NOT_SET"
-SHIPPING_METHOD_NOT_APPLICABLE = "SHIPPING_METHOD_NOT_APPLICABLE"
-SHIPPING_NOT_REQUIRED = "SHIPPING_NOT_REQUIRED"
 INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
 INVALID = "INVALID"
 MISSING_CHANNEL_SLUG = "MISSING_CHANNEL_SLUG"
@@ -97,11 +71,11 @@ def lock_checkout(token: uuid.UUID) -> Checkout:
     return checkout
 
 
-def _lines(checkout: Checkout) -> list[CheckoutLine]:
+def checkout_lines(checkout: Checkout) -> list[CheckoutLine]:
     return list(checkout.lines.order_by("created_at", "id"))
 
 
-def _touch(checkout: Checkout, *fields: str) -> None:
+def touch_checkout(checkout: Checkout, *fields: str) -> None:
     checkout.last_change = timezone.now()
     checkout.save(update_fields=[*fields, "last_change", "updated_at"])
 
@@ -258,7 +232,7 @@ def _check_email(
     return value.lower()
 
 
-def _replace_address(old: Address | None, data: dict[str, str]) -> Address:
+def replace_address(old: Address | None, data: dict[str, str]) -> Address:
     if old is not None:
         old.delete()
     return Address.objects.create(**data)
@@ -349,7 +323,7 @@ def add_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Check
         errors = ErrorCollector()
         _check_quantities(errors, lines)
         errors.raise_if_any()
-        current = _lines(checkout)
+        current = checkout_lines(checkout)
         by_variant = {line.variant_id: line for line in current if not line.is_gift}
         added = _merged(lines)
         totals = {
@@ -359,8 +333,8 @@ def add_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Check
         _check_variants(errors, checkout.channel, totals)
         errors.raise_if_any()
         _apply_quantities(checkout, by_variant, totals)
-        _touch(checkout)
-        current = _lines(checkout)
+        touch_checkout(checkout)
+        current = checkout_lines(checkout)
         reserve_for_checkout(checkout=checkout, lines=current)
         recalculate_checkout(checkout, current)
         return checkout
@@ -391,7 +365,7 @@ def update_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Ch
     Locks the checkout."""
     with transaction.atomic():
         checkout = lock_checkout(token)
-        current = _lines(checkout)
+        current = checkout_lines(checkout)
         by_id = {line.pk: line for line in current}
         by_variant = {line.variant_id: line for line in current if not line.is_gift}
         errors = ErrorCollector()
@@ -411,8 +385,8 @@ def update_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Ch
         )
         errors.raise_if_any()
         _apply_quantities(checkout, by_variant, quantities)
-        _touch(checkout)
-        current = _lines(checkout)
+        touch_checkout(checkout)
+        current = checkout_lines(checkout)
         reserve_for_checkout(checkout=checkout, lines=current)
         recalculate_checkout(checkout, current)
         return checkout
@@ -449,7 +423,7 @@ def delete_checkout_lines(*, token: uuid.UUID, line_ids: Sequence[int]) -> Check
     """Remove lines from the checkout. Locks the checkout."""
     with transaction.atomic():
         checkout = lock_checkout(token)
-        current = {line.pk: line for line in _lines(checkout)}
+        current = {line.pk: line for line in checkout_lines(checkout)}
         missing = [pk for pk in line_ids if pk not in current]
         if any(current[pk].is_gift for pk in line_ids if pk in current):
             raise ValidationFailed.one(
@@ -462,8 +436,8 @@ def delete_checkout_lines(*, token: uuid.UUID, line_ids: Sequence[int]) -> Check
                 "lineId", NOT_FOUND, "A line does not belong to this checkout."
             )
         CheckoutLine.objects.filter(pk__in=line_ids).delete()
-        _touch(checkout)
-        remaining = _lines(checkout)
+        touch_checkout(checkout)
+        remaining = checkout_lines(checkout)
         reserve_for_checkout(checkout=checkout, lines=remaining)
         recalculate_checkout(checkout, remaining)
         return checkout
@@ -479,8 +453,10 @@ def update_checkout_email(*, token: uuid.UUID, email: str) -> Checkout:
             errors.add("email", REQUIRED, "An email address is required.")
         errors.raise_if_any()
         checkout.email = value
-        _touch(checkout, "email")
-        recalculate_checkout(checkout, _lines(checkout))  # vouchers may hang on it
+        touch_checkout(checkout, "email")
+        recalculate_checkout(
+            checkout, checkout_lines(checkout)
+        )  # vouchers may hang on it
         return checkout
 
 
@@ -494,8 +470,8 @@ def attach_checkout_customer(*, user: User, token: uuid.UUID) -> Checkout:
             raise NotCheckoutOwner
         checkout.user = user
         checkout.email = user.email
-        _touch(checkout, "user", "email")
-        recalculate_checkout(checkout, _lines(checkout))
+        touch_checkout(checkout, "user", "email")
+        recalculate_checkout(checkout, checkout_lines(checkout))
         return checkout
 
 
@@ -506,8 +482,8 @@ def detach_checkout_customer(*, actor: Actor, token: uuid.UUID) -> Checkout:
         if actor.user_id is None or checkout.user_id != actor.user_id:
             raise NotCheckoutOwner
         checkout.user = None
-        _touch(checkout, "user")
-        recalculate_checkout(checkout, _lines(checkout))
+        touch_checkout(checkout, "user")
+        recalculate_checkout(checkout, checkout_lines(checkout))
         return checkout
 
 
@@ -531,12 +507,12 @@ def update_checkout_address(
         old = getattr(checkout, field)
         setattr(checkout, field, None)
         checkout.save(update_fields=[field])
-        setattr(checkout, field, _replace_address(old, clean))
+        setattr(checkout, field, replace_address(old, clean))
         if save_address:
             _save_to_book(checkout.user_id, clean)
-        _touch(checkout, field)
+        touch_checkout(checkout, field)
         # Taxes follow the address's country; the delivery may no longer apply.
-        recalculate_checkout(checkout, _lines(checkout))
+        recalculate_checkout(checkout, checkout_lines(checkout))
         return checkout
 
 
@@ -545,218 +521,8 @@ def update_checkout_language(*, token: uuid.UUID, language_code: str) -> Checkou
     with transaction.atomic():
         checkout = lock_checkout(token)
         checkout.language_code = language_code
-        _touch(checkout, "language_code")
+        touch_checkout(checkout, "language_code")
         return checkout
-
-
-# ---------------------------------------------------------------- delivery
-
-
-@dataclass(frozen=True)
-class DeliveryChoice:
-    """A shipping method or a collection point (warehouse) to deliver with;
-    neither clears the delivery. ``legacy`` reports errors the way the deprecated
-    ``checkoutShippingMethodUpdate`` does."""
-
-    shipping_method_id: int | None = None
-    collection_point_id: int | None = None
-    legacy: bool = False
-
-
-def _not_applicable(choice: DeliveryChoice, message: str) -> ValidationFailed:
-    if choice.legacy:
-        return ValidationFailed.one(
-            "shippingMethod", SHIPPING_METHOD_NOT_APPLICABLE, message
-        )
-    return ValidationFailed.one(
-        "deliveryMethodId", DELIVERY_METHOD_NOT_APPLICABLE, message
-    )
-
-
-def _check_shipping_method(
-    checkout: Checkout,
-    facts: LineFacts,
-    choice: DeliveryChoice,
-    method_id: int,
-) -> None:
-    field = "shippingMethod" if choice.legacy else "deliveryMethodId"
-    if not ShippingMethod.objects.filter(pk=method_id).exists():
-        raise ValidationFailed.one(
-            field, NOT_FOUND, "The shipping method does not exist."
-        )
-    if not ShippingMethodChannelListing.objects.filter(
-        shipping_method_id=method_id, channel_id=checkout.channel_id
-    ).exists():
-        raise _not_applicable(
-            choice, "This shipping method is not applicable in the given channel."
-        )
-    address = checkout.shipping_address
-    if address is None:
-        raise ValidationFailed.one(
-            "shippingAddress" if choice.legacy else field,
-            SHIPPING_ADDRESS_NOT_SET,
-            "Set a shipping address before choosing a shipping method.",
-        )
-    options = shipping_options(checkout, facts, address)
-    if not any(option.method.pk == method_id for option in options):
-        raise _not_applicable(choice, "This shipping method is not applicable.")
-
-
-def _collection_point(
-    checkout: Checkout, facts: LineFacts, warehouse_id: int
-) -> Warehouse:
-    warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
-    if warehouse is None:
-        raise ValidationFailed.one(
-            "deliveryMethodId", NOT_FOUND, "The warehouse does not exist."
-        )
-    points = collection_points(checkout, facts)
-    if not any(point.pk == warehouse.pk for point in points):
-        raise ValidationFailed.one(
-            "deliveryMethodId",
-            DELIVERY_METHOD_NOT_APPLICABLE,
-            "This pick up point is not applicable.",
-        )
-    return warehouse
-
-
-def _copy_address(address: Address) -> dict[str, str]:
-    fields = (
-        "first_name",
-        "last_name",
-        "company_name",
-        "street_address_1",
-        "street_address_2",
-        "city",
-        "city_area",
-        "postal_code",
-        "country",
-        "country_area",
-        "phone",
-    )
-    return {name: getattr(address, name) for name in fields}
-
-
-def update_checkout_delivery_method(
-    *, token: uuid.UUID, choice: DeliveryChoice
-) -> Checkout:
-    """Deliver with a shipping method that serves the shipping address, or from a
-    collection point (whose address becomes the shipping address), or clear the
-    delivery. Locks the checkout."""
-    with transaction.atomic():
-        checkout = lock_checkout(token)
-        lines = _lines(checkout)
-        facts = line_facts(checkout, lines)
-        if not facts.shipping_required:
-            raise ValidationFailed.one(
-                "shippingMethod" if choice.legacy else "deliveryMethod",
-                SHIPPING_NOT_REQUIRED,
-                "This checkout does not need shipping.",
-            )
-        fields = ["shipping_method", "collection_point"]
-        checkout.shipping_method_id = None
-        checkout.collection_point_id = None
-        if choice.collection_point_id is not None:
-            warehouse = _collection_point(checkout, facts, choice.collection_point_id)
-            checkout.collection_point_id = warehouse.pk
-            old = checkout.shipping_address
-            checkout.shipping_address = None
-            checkout.save(update_fields=["shipping_address"])
-            checkout.shipping_address = _replace_address(
-                old, _copy_address(warehouse.address)
-            )
-            fields.append("shipping_address")
-        elif choice.shipping_method_id is not None:
-            _check_shipping_method(checkout, facts, choice, choice.shipping_method_id)
-            checkout.shipping_method_id = choice.shipping_method_id
-        _touch(checkout, *fields)
-        recalculate_checkout(checkout, lines)
-        return checkout
-
-
-# ---------------------------------------------------------------- promo codes
-
-INVALID_PROMO_CODE = "INVALID_PROMO_CODE"
-
-
-def add_checkout_promo_code(*, token: uuid.UUID, promo_code: str) -> Checkout:
-    """Apply a voucher code, else a gift card, to the checkout. Raises on
-    ``promoCode``: ``INVALID`` for a code that is neither, ``VOUCHER_NOT_APPLICABLE``
-    for a voucher that does not apply. Locks the checkout."""
-    code = promo_code.strip()
-    with transaction.atomic():
-        checkout = lock_checkout(token)
-        lines = _lines(checkout)
-        try:
-            voucher_code = validate_voucher_code(
-                code=code,
-                channel_id=checkout.channel_id,
-                currency=checkout.currency,
-                lines=discount_lines(checkout, lines),
-                email=checkout.email or None,
-                user_id=checkout.user_id,
-            )
-        except ValidationFailed as failed:
-            if {e.code for e in failed.errors} != {INVALID_PROMO_CODE}:
-                raise
-            _apply_gift_card(checkout, code)
-        else:
-            checkout.voucher_code = voucher_code.code
-        _touch(checkout, "voucher_code")
-        recalculate_checkout(checkout, lines)
-        return checkout
-
-
-def _apply_gift_card(checkout: Checkout, code: str) -> None:
-    card = find_usable_gift_card(code=code, currency=checkout.currency)
-    if card is None:
-        raise ValidationFailed.one("promoCode", INVALID, "Promo code is invalid.")
-    attach_gift_card(checkout_token=checkout.pk, gift_card=card)
-
-
-@dataclass(frozen=True)
-class PromoCodeRef:
-    """What to remove: a code, or a gift card or voucher by id."""
-
-    code: str | None = None
-    gift_card_id: int | None = None
-    voucher_id: int | None = None
-
-
-def remove_checkout_promo_code(*, token: uuid.UUID, ref: PromoCodeRef) -> Checkout:
-    """Remove a voucher code or a gift card from the checkout; one that is not
-    applied is ignored. Locks the checkout."""
-    if ref.code is None and ref.gift_card_id is None and ref.voucher_id is None:
-        raise ValidationFailed.one(
-            "promoCode", GRAPHQL_ERROR, "Give either promoCode or promoCodeId."
-        )
-    with transaction.atomic():
-        checkout = lock_checkout(token)
-        if _voucher_matches(checkout, ref):
-            checkout.voucher_code = None
-        elif ref.gift_card_id is not None:
-            detach_gift_card(checkout_token=checkout.pk, gift_card_id=ref.gift_card_id)
-        elif ref.code:
-            card = GiftCard.objects.filter(
-                code__iexact=ref.code.strip(), checkouts=checkout.pk
-            ).first()
-            if card is not None:
-                detach_gift_card(checkout_token=checkout.pk, gift_card_id=card.pk)
-        _touch(checkout, "voucher_code")
-        recalculate_checkout(checkout, _lines(checkout))
-        return checkout
-
-
-def _voucher_matches(checkout: Checkout, ref: PromoCodeRef) -> bool:
-    if not checkout.voucher_code:
-        return False
-    if ref.code is not None:
-        return ref.code.strip().lower() == checkout.voucher_code.lower()
-    if ref.voucher_id is not None:
-        return VoucherCode.objects.filter(
-            code=checkout.voucher_code, voucher_id=ref.voucher_id
-        ).exists()
-    return False
 
 
 # ---------------------------------------------------------------- note
@@ -771,5 +537,5 @@ def update_checkout_customer_note(*, token: uuid.UUID, note: str) -> Checkout:
     with transaction.atomic():
         checkout = lock_checkout(token)
         checkout.customer_note = note.strip()
-        _touch(checkout, "customer_note")
+        touch_checkout(checkout, "customer_note")
         return checkout
