@@ -38,6 +38,7 @@ __all__ = [
     "create_promotion",
     "create_rule",
     "delete_promotion",
+    "delete_promotions",
     "delete_rule",
     "recalculate_discounted_prices",
     "update_promotion",
@@ -396,6 +397,32 @@ def delete_promotion(*, actor: Actor, promotion_id: int) -> Promotion:
         promotion.pk = pk
         _reprice(promotion, predicates)
     return promotion
+
+
+def delete_promotions(*, actor: Actor, promotion_ids: Sequence[int]) -> int:
+    """Delete promotions; every one must exist. Locks them in primary-key order."""
+    with transaction.atomic():
+        promotions = list(
+            Promotion.objects.select_for_update()
+            .filter(pk__in=promotion_ids)
+            .order_by("pk")
+        )
+        if len(promotions) != len(set(promotion_ids)):
+            raise ValidationFailed.one("ids", NOT_FOUND, "Promotion not found.")
+        predicates = [
+            rule.catalogue_predicate
+            for rule in PromotionRule.objects.filter(
+                promotion__in=promotions, promotion__type=PromotionType.CATALOGUE
+            )
+        ]
+        Promotion.objects.filter(pk__in=[p.pk for p in promotions]).delete()
+        matched = Q(pk__in=[])
+        for predicate in predicates:
+            matched |= catalogue_q(predicate)
+        recalculate_discounted_prices(
+            ProductVariant.objects.filter(matched).values("pk")
+        )
+    return len(promotions)
 
 
 def create_rule(*, actor: Actor, promotion_id: int, data: RuleData) -> PromotionRule:

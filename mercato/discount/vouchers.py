@@ -236,6 +236,21 @@ def delete_voucher(*, actor: Actor, voucher_id: int) -> Voucher:
     return voucher
 
 
+def delete_vouchers(*, actor: Actor, voucher_ids: Sequence[int]) -> int:
+    """Delete vouchers with their codes; every one must exist."""
+    with transaction.atomic():
+        ids = list(
+            Voucher.objects.select_for_update()
+            .filter(pk__in=voucher_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if len(ids) != len(set(voucher_ids)):
+            raise ValidationFailed.one("ids", NOT_FOUND, "Voucher not found.")
+        Voucher.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
 def delete_voucher_codes(*, actor: Actor, code_ids: Sequence[int]) -> int:
     """Delete voucher codes by primary key; all must exist."""
     with transaction.atomic():
@@ -397,6 +412,7 @@ __all__ = [
     "create_voucher",
     "delete_voucher",
     "delete_voucher_codes",
+    "delete_vouchers",
     "remove_voucher_catalogue",
     "update_voucher",
     "update_voucher_channel_listings",

@@ -46,6 +46,18 @@ def global_error_ids(resolver: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def counted(resolver: F) -> F:
+    """Bulk payloads report ``count: 0`` when the input is refused."""
+
+    @functools.wraps(resolver)
+    def wrapper(root: Any, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+        payload = resolver(root, info, **kwargs)
+        payload.setdefault("count", 0)
+        return payload
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _given(data: dict[str, Any], names: dict[str, str]) -> frozenset[str]:
     return frozenset(field for key, field in names.items() if key in data)
 
@@ -136,6 +148,19 @@ def resolve_promotion_delete(
         actor=actor_of(info), promotion_id=decode_id(id, "Promotion")
     )
     return {"promotion": promotion}
+
+
+@mutations.field("promotionBulkDelete")
+@require_any(MANAGE)
+@counted
+@mutation()
+def resolve_promotion_bulk_delete(
+    _: None, info: GraphQLResolveInfo, ids: list[str]
+) -> dict[str, Any]:
+    count = services.delete_promotions(
+        actor=actor_of(info), promotion_ids=decode_ids(ids, "Promotion")
+    )
+    return {"count": count}
 
 
 @mutations.field("promotionRuleCreate")
@@ -268,6 +293,19 @@ def resolve_voucher_delete(
         actor=actor_of(info), voucher_id=decode_id(id, "Voucher")
     )
     return {"voucher": voucher}
+
+
+@mutations.field("voucherBulkDelete")
+@require_any(MANAGE)
+@counted
+@mutation(ERRORS)
+def resolve_voucher_bulk_delete(
+    _: None, info: GraphQLResolveInfo, ids: list[str]
+) -> dict[str, Any]:
+    count = vouchers.delete_vouchers(
+        actor=actor_of(info), voucher_ids=decode_ids(ids, "Voucher")
+    )
+    return {"count": count}
 
 
 @mutations.field("voucherCataloguesAdd")

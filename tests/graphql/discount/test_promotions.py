@@ -405,3 +405,30 @@ def test_joining_a_promoted_collection_lowers_prices(
     )
     assert result.data["collectionAddProducts"]["errors"] == []
     assert _discounted(shop["listing"]) == Decimal("18.00")
+
+
+def test_promotion_bulk_delete(staff_gql: Any, shop: dict[str, Any]) -> None:
+    kept, gone = PromotionFactory(), PromotionFactory()
+    make_rule(
+        gone,
+        [shop["channel"]],
+        catalogue_predicate={"variantPredicate": {"ids": [shop["variant"].pk]}},
+    )
+    recalculate_discounted_prices()
+    assert _discounted(shop["listing"]) == Decimal("18.00")
+    query = """
+    mutation($ids: [ID!]!) {
+      promotionBulkDelete(ids: $ids) { count errors { field code } }
+    }
+    """
+    missing = to_global_id("Promotion", gone.pk + kept.pk + 100)
+    bad = staff_gql(query, {"ids": [gid(gone), missing]}, permissions=MANAGE)
+    assert bad.errors is None, bad.errors
+    assert bad.data["promotionBulkDelete"]["errors"] == [
+        {"field": "ids", "code": "NOT_FOUND"}
+    ]
+    assert Promotion.objects.count() == 2
+    good = staff_gql(query, {"ids": [gid(gone)]}, permissions=MANAGE)
+    assert good.data["promotionBulkDelete"] == {"count": 1, "errors": []}
+    assert list(Promotion.objects.all()) == [kept]
+    assert _discounted(shop["listing"]) == Decimal("20.00")

@@ -340,3 +340,20 @@ def test_voucher_metadata(staff_gql: Any) -> None:
     assert data == {"errors": [], "item": {"privateMetafield": "v"}}
     voucher.refresh_from_db()
     assert voucher.private_metadata == {"k": "v"}
+
+
+def test_voucher_bulk_delete(staff_gql: Any) -> None:
+    channel = ChannelFactory()
+    first = make_voucher(channel, "ONE").voucher
+    second = make_voucher(channel, "TWO").voucher
+    result = staff_gql(
+        """
+        mutation($ids: [ID!]!) {
+          voucherBulkDelete(ids: $ids) { count errors { code } }
+        }
+        """,
+        {"ids": [gid(first), gid(second)]},
+        permissions=MANAGE,
+    )
+    assert result.data["voucherBulkDelete"] == {"count": 2, "errors": []}
+    assert not VoucherCode.objects.exists()
