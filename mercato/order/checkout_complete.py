@@ -33,6 +33,7 @@ from mercato.checkout.services import lock_checkout
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.money import quantize
 from mercato.core.permissions import Actor
+from mercato.core.slugs import has_nul
 from mercato.discount.checkout import consume_voucher_code
 from mercato.giftcard.checkout import charge_gift_cards
 from mercato.giftcard.models import GiftCard
@@ -56,6 +57,8 @@ from mercato.shipping.models import ShippingMethodChannelListing
 
 CHECKOUT_NOT_FULLY_PAID = "CHECKOUT_NOT_FULLY_PAID"
 EMAIL_NOT_SET = "EMAIL_NOT_SET"
+INVALID = "INVALID"
+REQUIRED = "REQUIRED"
 NO_LINES = "NO_LINES"
 UNAVAILABLE_VARIANT_IN_CHANNEL = "UNAVAILABLE_VARIANT_IN_CHANNEL"
 
@@ -88,6 +91,7 @@ def complete_checkout(
     cannot be ordered. ``payment_data`` (legacy payment gateways) is accepted and
     ignored.
     """
+    _check_metadata(metadata or {})
     with transaction.atomic():
         existing = Order.objects.filter(checkout_token=checkout_token).first()
         if existing is not None:
@@ -107,6 +111,15 @@ def complete_checkout(
             metadata=metadata or {},
             redirect_url=check_redirect_url(redirect_url) if redirect_url else None,
         )
+
+
+def _check_metadata(metadata: Mapping[str, str]) -> None:
+    errors = ErrorCollector()
+    if any(not key.strip() for key in metadata):
+        errors.add("metadata", REQUIRED, "Metadata keys cannot be empty.")
+    if has_nul(dict(metadata)):
+        errors.add("metadata", INVALID, "Metadata cannot contain NUL characters.")
+    errors.raise_if_any()
 
 
 def _checkout_lines(checkout: Checkout) -> list[CheckoutLine]:

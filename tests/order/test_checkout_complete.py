@@ -323,3 +323,14 @@ def test_gift_card_spent_elsewhere_leaves_the_order_unpaid() -> None:
     card.refresh_from_db()
     assert card.current_balance_amount == Decimal("10")
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("metadata", "code"), [({"k": "nul\x00"}, "INVALID"), ({" ": "v"}, "REQUIRED")]
+)
+def test_bad_metadata_is_refused(metadata: dict[str, str], code: str) -> None:
+    checkout = ready_checkout(make_shop())
+    with pytest.raises(ValidationFailed) as failed:
+        complete(checkout, metadata=metadata)
+    assert codes_of(failed) == [code]
+    assert not Order.objects.exists()

@@ -116,13 +116,14 @@ def test_incomplete_checkout_lists_every_reason(gql: Any) -> None:
     [
         {"paymentData": "[1, 2]"},
         {"redirectUrl": "not a url"},
+        {"metadata": [{"key": " ", "value": "blank key"}]},
     ],
 )
 def test_bad_input_is_a_payload_error(gql: Any, variables: dict[str, Any]) -> None:
     checkout = ready_checkout(make_shop())
     payload = complete(gql, checkout, **variables)
     assert payload["order"] is None
-    assert payload["errors"][0]["code"] == "INVALID"
+    assert payload["errors"][0]["code"] in {"INVALID", "REQUIRED"}
     assert not Order.objects.exists()
 
 
