@@ -321,6 +321,7 @@ FIELD_ENTRIES: dict[str, Any] = {
         {P.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES, P.MANAGE_PRODUCTS, P.MANAGE_TAXES}
     ),
     "Query.transaction": frozenset({P.HANDLE_PAYMENTS}),
+    "Order.transactions": frozenset({P.HANDLE_PAYMENTS, P.MANAGE_ORDERS}),
     "TransactionItem.privateMetadata": frozenset({P.HANDLE_PAYMENTS}),
     "TransactionItem.privateMetafield": frozenset({P.HANDLE_PAYMENTS}),
     "TransactionItem.privateMetafields": frozenset({P.HANDLE_PAYMENTS}),
