@@ -41,11 +41,13 @@ from mercato.graphql.giftcard.loaders import (
     AppByIdLoader,
     EventsByGiftCardLoader,
     GiftCardsByCheckoutLoader,
+    GiftCardsByOrderLoader,
     OrderNumberLoader,
     TagsByGiftCardLoader,
 )
 from mercato.graphql.giftcard.mutations import bindables as mutation_bindables
 from mercato.graphql.product.loaders import ProductByIdLoader
+from mercato.order.models import Order
 from mercato.product.models import Product
 
 query = QueryType()
@@ -54,6 +56,7 @@ event_type = ObjectType("GiftCardEvent")
 tag_type = ObjectType("GiftCardTag")
 user_type = ObjectType("User")
 checkout_type = ObjectType("Checkout")
+order_type = ObjectType("Order")
 event_enum = EnumType(
     "GiftCardEventsEnum", {kind.name: kind.value for kind in GiftCardEventType}
 )
@@ -447,6 +450,11 @@ def resolve_checkout_gift_cards(
     return get_loader(info.context, GiftCardsByCheckoutLoader).load_for(root, _pk) or []
 
 
+@order_type.field("giftCards")
+def resolve_order_gift_cards(root: Order, info: GraphQLResolveInfo) -> list[GiftCard]:
+    return get_loader(info.context, GiftCardsByOrderLoader).load_for(root, _pk) or []
+
+
 bindables = [
     query,
     card_type,
@@ -454,6 +462,7 @@ bindables = [
     tag_type,
     user_type,
     checkout_type,
+    order_type,
     event_enum,
     sort_field_enum,
     *mutation_bindables,
