@@ -498,3 +498,31 @@ def add_note(*, actor: Actor, gift_card_id: int, message: str) -> GiftCardEvent:
             app_id=actor.app_id,
             parameters={"message": message},
         )
+
+
+def adjust_balance(*, actor: Actor, gift_card_id: int, amount: Decimal) -> GiftCard:
+    """Top up (positive ``amount``) or deduct from the current balance.
+
+    A deduction stops at zero; a top-up past the initial balance raises the
+    initial balance with it. Locks the card; writes a ``BALANCE_ADJUSTED`` event.
+    """
+    if not amount.is_finite() or amount == 0 or abs(amount) >= MAX_AMOUNT:
+        raise ValidationFailed.one(
+            "amount", INVALID, "The adjustment must be a non-zero amount."
+        )
+    with transaction.atomic():
+        card = lock_gift_card(gift_card_id)
+        old_initial = card.initial_balance_amount
+        old_current = card.current_balance_amount
+        delta = quantize(amount, card.currency)
+        card.current_balance_amount = max(old_current + delta, Decimal(0))
+        card.initial_balance_amount = max(old_initial, card.current_balance_amount)
+        card.save(update_fields=["current_balance_amount", "initial_balance_amount"])
+        GiftCardEvent.objects.create(
+            gift_card=card,
+            type=GiftCardEventType.BALANCE_ADJUSTED,
+            user_id=actor.user_id,
+            app_id=actor.app_id,
+            parameters={"balance": _balance_parameters(card, old_initial, old_current)},
+        )
+    return card

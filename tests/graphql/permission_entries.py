@@ -79,6 +79,7 @@ MUTATION_ENTRIES: dict[str, Any] = {
     "deliveryOptionsCalculate": PUBLIC,
     "giftCardActivate": frozenset({P.MANAGE_GIFT_CARD}),
     "giftCardAddNote": frozenset({P.MANAGE_GIFT_CARD}),
+    "giftCardBalanceAdjust": frozenset({P.MANAGE_GIFT_CARD}),
     "giftCardBulkActivate": frozenset({P.MANAGE_GIFT_CARD}),
     "giftCardBulkCreate": frozenset({P.MANAGE_GIFT_CARD}),
     "giftCardBulkDeactivate": frozenset({P.MANAGE_GIFT_CARD}),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from ariadne import MutationType
-from graphql import GraphQLResolveInfo
+from graphql import GraphQLError, GraphQLResolveInfo
 
 from mercato.core.permissions import Permission
 from mercato.giftcard import services
@@ -33,6 +34,16 @@ def with_defaults(**defaults: Any) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def _decimal(value: Any) -> Decimal:
+    """A ``Decimal`` scalar (sent as a string or a number) as a ``Decimal``."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise GraphQLError(f"Decimal cannot represent {value!r}.")
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise GraphQLError(f"Decimal cannot represent {value!r}.") from exc
 
 
 def _balance(data: dict[str, Any]) -> Balance:
@@ -115,6 +126,20 @@ def resolve_activate(_: None, info: GraphQLResolveInfo, id: str) -> dict[str, An
 @mutation(ERRORS)
 def resolve_deactivate(_: None, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
     return _set_active(info, id, False)
+
+
+@mutations.field("giftCardBalanceAdjust")
+@require_any(MANAGE)
+@mutation(ERRORS)
+def resolve_balance_adjust(
+    _: None, info: GraphQLResolveInfo, id: str, amount: Any
+) -> dict[str, Any]:
+    card = services.adjust_balance(
+        actor=actor_of(info),
+        gift_card_id=decode_id(id, "GiftCard"),
+        amount=_decimal(amount),
+    )
+    return {"gift_card": card}
 
 
 @mutations.field("giftCardAddNote")

@@ -331,3 +331,59 @@ def test_wrong_id_type_is_a_clean_error(admin: Actor) -> None:
     result = run_as(admin, DEACTIVATE, {"id": to_global_id("Product", 1)})
     assert result.errors is not None
     assert "Expected: GiftCard" in result.errors[0].message
+
+
+ADJUST = """
+mutation($id: ID!, $amount: Decimal!) {
+  giftCardBalanceAdjust(id: $id, amount: $amount) {
+    giftCard { initialBalance { amount } currentBalance { amount }
+      events { type balance { oldCurrentBalance { amount } } } }
+    errors { field code }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("amount", "initial", "current"),
+    [
+        ("-15.255", 50, 4.74),  # deducts, rounded to cents
+        ("-100", 50, 0),  # never below zero
+        (40, 60, 60),  # a top-up past the initial balance raises it
+        ("5", 50, 25),
+    ],
+)
+def test_balance_adjust(
+    admin: Actor, amount: Any, initial: float, current: float
+) -> None:
+    card = make_gift_card(balance="50")
+    GiftCard.objects.filter(pk=card.pk).update(current_balance_amount=Decimal(20))
+    result = run_as(admin, ADJUST, {"id": gid(card), "amount": amount})
+    data = result.data["giftCardBalanceAdjust"]  # type: ignore[index]
+    assert data["errors"] == []
+    assert data["giftCard"]["initialBalance"] == {"amount": initial}
+    assert data["giftCard"]["currentBalance"] == {"amount": current}
+    assert data["giftCard"]["events"] == [
+        {"type": "BALANCE_ADJUSTED", "balance": {"oldCurrentBalance": {"amount": 20}}}
+    ]
+
+
+@pytest.mark.parametrize("amount", ["0", "1e20"])
+def test_balance_adjust_rejects_zero_and_huge_amounts(
+    admin: Actor, amount: str
+) -> None:
+    card = make_gift_card(balance="50")
+    result = run_as(admin, ADJUST, {"id": gid(card), "amount": amount})
+    data = result.data["giftCardBalanceAdjust"]  # type: ignore[index]
+    assert data == {
+        "giftCard": None,
+        "errors": [{"field": "amount", "code": "INVALID"}],
+    }
+    assert not GiftCardEvent.objects.exists()
+
+
+def test_balance_adjust_garbage_amount_is_a_clean_error(admin: Actor) -> None:
+    card = make_gift_card()
+    result = run_as(admin, ADJUST, {"id": gid(card), "amount": "lots"})
+    assert result.errors is not None
+    assert "Decimal cannot represent" in result.errors[0].message
