@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 import babel.numbers
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -37,7 +39,7 @@ NOT_FOUND = "NOT_FOUND"
 REQUIRED = "REQUIRED"
 
 # Letters and digits that cannot be mistaken for one another when read aloud or
-# typed from paper (no 0/O, 1/I/L): 32 symbols, 5 bits each.
+# typed from paper (no 0/O, 1/I/L): 31 symbols, about 5 bits each.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
 CODE_MAX_LENGTH = 16
@@ -134,9 +136,6 @@ def _clean_code(errors: ErrorCollector, code: str | None) -> str | None:
 def _check_email(errors: ErrorCollector, email: str | None) -> None:
     if email is None:
         return
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_email
-
     try:
         validate_email(email)
     except ValidationError:
@@ -253,17 +252,23 @@ def create_gift_card(
     errors.raise_if_any()
     amount = quantize(balance.amount, balance.currency)
     with transaction.atomic():
-        card = GiftCard.objects.create(
-            code=code or _unique_codes(1)[0],
-            currency=balance.currency,
-            initial_balance_amount=amount,
-            current_balance_amount=amount,
-            expiry_date=expiry_date,
-            is_active=is_active,
-            metadata={key.strip(): value for key, value in metadata},
-            private_metadata={key.strip(): value for key, value in private_metadata},
-            **_creator(actor),
-        )
+        try:
+            with transaction.atomic():  # a concurrent create may take the code
+                card = GiftCard.objects.create(
+                    code=code or _unique_codes(1)[0],
+                    currency=balance.currency,
+                    initial_balance_amount=amount,
+                    current_balance_amount=amount,
+                    expiry_date=expiry_date,
+                    is_active=is_active,
+                    metadata={key.strip(): v for key, v in metadata},
+                    private_metadata={key.strip(): v for key, v in private_metadata},
+                    **_creator(actor),
+                )
+        except IntegrityError as exc:
+            raise ValidationFailed.one(
+                "code", ALREADY_EXISTS, "A gift card with this code exists."
+            ) from exc
         if tags:
             card.tags.set(_tags(tags))
         events = [

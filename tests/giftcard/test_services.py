@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from mercato.core.errors import ValidationFailed
 from mercato.core.permissions import Actor
@@ -80,3 +82,34 @@ def test_bulk_create_gives_distinct_codes_and_events() -> None:
     assert len({card.code for card in cards}) == 50
     assert GiftCard.objects.filter(tags__name="x").count() == 50
     assert GiftCardEvent.objects.filter(type="issued").count() == 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_taken_by_a_concurrent_create_is_already_exists() -> None:
+    inserted = threading.Event()
+
+    def hold_the_code() -> None:
+        try:
+            with transaction.atomic():
+                make_gift_card(code="RACE-CODE")
+                inserted.set()
+                time.sleep(0.4)  # the other create waits on the unique index
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_code)
+    holder.start()
+    assert inserted.wait(5)
+    with pytest.raises(ValidationFailed) as failed:
+        services.create_gift_card(
+            actor=ACTOR,
+            balance=Balance(Decimal(5), "USD"),
+            is_active=True,
+            code="race-code",
+        )
+    holder.join(5)
+    assert [(e.field, e.code) for e in failed.value.errors] == [
+        ("code", "ALREADY_EXISTS")
+    ]
+    assert GiftCard.objects.count() == 1
+    assert not GiftCardEvent.objects.exists()
