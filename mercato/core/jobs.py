@@ -26,14 +26,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from procrastinate import PsycopgConnector, RetryStrategy
@@ -77,7 +80,18 @@ def task(
     """
 
     def declare(func: Callable[P, R]) -> Task[P, R, P]:
-        body = transaction.atomic(func) if atomic else func
+        inner = transaction.atomic(func) if atomic else func
+
+        @functools.wraps(func)
+        def body(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                # The worker runs sync jobs on threads of its own; a Django
+                # connection opened there would stay open for good.
+                if threading.current_thread() is not threading.main_thread():
+                    connections.close_all()
+
         declared: Task[P, R, P] = django_app.task(name=name, queue=queue, retry=retry)(
             body
         )
@@ -242,3 +256,6 @@ async def _run(app: App, options: WorkerOptions, *, handle_signals: bool) -> Non
         finally:
             for signum in signals:
                 loop.remove_signal_handler(signum)
+            # Periodic jobs are deferred through the Django app, on the thread
+            # asgiref keeps for sync code: close the connection it opened there.
+            await sync_to_async(connections.close_all)()
