@@ -19,6 +19,11 @@ from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
 from mercato.core.slugs import check_length, check_slug
 from mercato.inventory.models import ChannelWarehouse, Warehouse
+from mercato.order.services import (
+    CHANNEL_WITH_ORDERS,
+    channel_has_orders,
+    move_channel_orders,
+)
 from mercato.tax.services import create_tax_configuration
 
 INVALID = "INVALID"
@@ -262,6 +267,15 @@ def delete_channel(
             raise ValidationFailed.one("id", NOT_FOUND, "Channel not found.")
         if target_channel_id is not None:
             _check_target(channel, locked.get(target_channel_id))
+            move_channel_orders(
+                from_channel_id=channel.pk, to_channel_id=target_channel_id
+            )
+        elif channel_has_orders(channel.pk):
+            raise ValidationFailed.one(
+                "channelId",
+                CHANNEL_WITH_ORDERS,
+                "The channel has orders: name a channel to move them to.",
+            )
         pk = channel.pk
         channel.delete()
         channel.pk = pk

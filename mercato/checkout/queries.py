@@ -19,7 +19,7 @@ from mercato.checkout.delivery import (
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.core.errors import ErrorCollector
 from mercato.core.permissions import Actor, Permission
-from mercato.inventory.queries import quantity_available_by_variant
+from mercato.inventory.queries import quantity_available_by_variant, reserved_by_lines
 from mercato.product.availability import is_available_for_purchase, is_published
 from mercato.product.models import (
     ProductChannelListing,
@@ -125,6 +125,8 @@ def line_problems(
     )
     tracked = [pk for pk, v in variants.items() if v.track_inventory]
     available = quantity_available_by_variant(tracked, channel_id) if tracked else {}
+    # What each line holds itself is counted as taken above; it is the line's own.
+    own = reserved_by_lines([line.pk for line in lines]) if tracked else {}
     wanted: dict[int, int] = {}
     for line in lines:
         wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
@@ -144,7 +146,7 @@ def line_problems(
             continue
         assert variant is not None
         if variant.track_inventory:
-            stock = available.get(line.variant_id, 0)
+            stock = available.get(line.variant_id, 0) + own.get(line.pk, 0)
             # Lines of one checkout never share a variant; across checkouts each
             # line is compared with the stock on its own.
             if line.quantity > stock:

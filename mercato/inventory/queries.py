@@ -71,3 +71,17 @@ def quantity_available_by_variant(
         free = max(quantity - allocated - held, 0)
         available[variant_id] = available.get(variant_id, 0) + free
     return available
+
+
+def reserved_by_lines(line_ids: list[int]) -> dict[int, int]:
+    """Units each checkout line holds in active reservations."""
+    rows = (
+        Reservation.objects.filter(
+            checkout_line_id__in=line_ids, reserved_until__gt=timezone.now()
+        )
+        .order_by()
+        .values("checkout_line_id")
+        .annotate(total=Sum("quantity_reserved"))
+        .values_list("checkout_line_id", "total")
+    )
+    return {line_id: int(total) for line_id, total in rows}

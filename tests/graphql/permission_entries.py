@@ -302,6 +302,7 @@ FIELD_ENTRIES: dict[str, Any] = {
     "Warehouse.privateMetafield": frozenset({P.MANAGE_PRODUCTS}),
     "Warehouse.privateMetafields": frozenset({P.MANAGE_PRODUCTS}),
     "Channel.taxConfiguration": frozenset({P.MANAGE_TAXES}),
+    "Channel.hasOrders": frozenset({P.MANAGE_CHANNELS}),
     "Channel.orderSettings": frozenset({P.MANAGE_CHANNELS, P.MANAGE_ORDERS}),
     "Channel.checkoutSettings": frozenset({P.MANAGE_CHANNELS, P.MANAGE_CHECKOUTS}),
     "Channel.paymentSettings": frozenset({P.MANAGE_CHANNELS, P.HANDLE_PAYMENTS}),

@@ -96,7 +96,10 @@ def _check_quantities(errors: ErrorCollector, lines: Sequence[LineInput]) -> Non
 
 
 def _check_variants(
-    errors: ErrorCollector, channel: Channel, quantities: Mapping[int, int]
+    errors: ErrorCollector,
+    channel: Channel,
+    quantities: Mapping[int, int],
+    checkout_token: uuid.UUID | None = None,
 ) -> None:
     """Check that every variant in ``quantities`` (the checkout's total quantity of
     each) can be bought in ``channel`` in that quantity."""
@@ -134,7 +137,7 @@ def _check_variants(
             continue
         if _check_limits(errors, variant, quantity) and variant.track_inventory:
             tracked[variant_id] = quantity
-    _check_stock(errors, channel, tracked)
+    _check_stock(errors, channel, tracked, checkout_token)
 
 
 def _check_sellable(
@@ -189,11 +192,17 @@ def _check_limits(
 
 
 def _check_stock(
-    errors: ErrorCollector, channel: Channel, quantities: Mapping[int, int]
+    errors: ErrorCollector,
+    channel: Channel,
+    quantities: Mapping[int, int],
+    checkout_token: uuid.UUID | None,
 ) -> None:
+    """Stock for ``quantities``; the checkout's own reservations are its to use."""
     if not quantities:
         return
-    available = quantity_available_by_variant(list(quantities), channel.pk)
+    available = quantity_available_by_variant(
+        list(quantities), channel.pk, checkout_token=checkout_token
+    )
     short = [v for v, q in quantities.items() if q > available.get(v, 0)]
     if short:
         errors.add(
@@ -330,7 +339,7 @@ def add_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Check
             v: q + (by_variant[v].quantity if v in by_variant else 0)
             for v, q in added.items()
         }
-        _check_variants(errors, checkout.channel, totals)
+        _check_variants(errors, checkout.channel, totals, checkout.pk)
         errors.raise_if_any()
         _apply_quantities(checkout, by_variant, totals)
         touch_checkout(checkout)
@@ -381,7 +390,10 @@ def update_checkout_lines(*, token: uuid.UUID, lines: Sequence[LineInput]) -> Ch
             quantities[variant_id] = line.quantity
         errors.raise_if_any()
         _check_variants(
-            errors, checkout.channel, {v: q for v, q in quantities.items() if q > 0}
+            errors,
+            checkout.channel,
+            {v: q for v, q in quantities.items() if q > 0},
+            checkout.pk,
         )
         errors.raise_if_any()
         _apply_quantities(checkout, by_variant, quantities)

@@ -15,6 +15,7 @@ from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.core.resolvers import country_display
 from mercato.graphql.inventory.loaders import WarehousesByChannelLoader
+from mercato.order.services import channel_has_orders
 
 query = QueryType()
 channel = ObjectType("Channel")
@@ -59,6 +60,12 @@ def resolve_warehouses(root: Channel, info: GraphQLResolveInfo) -> Any:
     return get_loader(info.context, WarehousesByChannelLoader).load_for(
         root, lambda c: c.pk
     )
+
+
+@channel.field("hasOrders")
+@require_any(Permission.MANAGE_CHANNELS)
+def resolve_has_orders(root: Channel, info: GraphQLResolveInfo) -> bool:
+    return channel_has_orders(root.pk)
 
 
 @channel.field("stockSettings")

@@ -5,11 +5,13 @@ from typing import Any
 import pytest
 
 from mercato.channel.models import Channel
-from mercato.core.permissions import Permission
+from mercato.core.permissions import Actor, Permission
 from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.ids import to_global_id
 from mercato.inventory.models import ChannelWarehouse
+from mercato.order.checkout_complete import complete_checkout
 from tests.factories.catalog import ChannelFactory, WarehouseFactory
+from tests.factories.order import make_shop, ready_checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -265,6 +267,30 @@ def test_delete_channel_target_must_share_currency(staff_gql: Any) -> None:
         {"field": "channelId", "code": "CHANNELS_CURRENCY_MUST_BE_THE_SAME"}
     ]
     assert Channel.objects.count() == 2
+
+
+def test_a_channel_with_orders_hands_them_over(staff_gql: Any) -> None:
+    shop = make_shop(currency_code="USD")
+    order = complete_checkout(
+        checkout_token=ready_checkout(shop).pk, actor=Actor.anonymous()
+    )
+    variables = {"id": gid(shop.channel)}
+    has_orders = "query($id: ID) { channel(id: $id) { hasOrders } }"
+    assert staff_gql(has_orders, variables, permissions=MANAGE).data == {
+        "channel": {"hasOrders": True}
+    }
+    refused = staff_gql(DELETE, variables, permissions=MANAGE).data
+    assert refused["channelDelete"]["errors"] == [
+        {"field": "channelId", "code": "CHANNEL_WITH_ORDERS"}
+    ]
+    heir = ChannelFactory(currency_code="USD")
+    moved = staff_gql(
+        DELETE, {**variables, "input": {"channelId": gid(heir)}}, permissions=MANAGE
+    ).data
+    assert moved["channelDelete"]["errors"] == []
+    order.refresh_from_db()
+    assert order.channel_id == heir.pk
+    assert list(Channel.objects.all()) == [heir]
 
 
 def test_nul_characters_are_invalid_input(staff_gql: Any) -> None:

@@ -421,6 +421,29 @@ def test_lines_hold_stock_when_the_channel_reserves(gql: Any, catalog: Catalog) 
     assert Reservation.objects.count() == 1
 
 
+def test_a_checkout_may_use_the_stock_it_holds(gql: Any, catalog: Catalog) -> None:
+    catalog.channel.reservation_minutes = 15
+    catalog.channel.save(update_fields=["reservation_minutes"])
+    forget_channels()
+    checkout_id = create(gql, catalog, (0, 8))["checkout"]["id"]  # 10 in stock
+    # Its own 8 reserved units do not count against it: 10 fit, 11 do not.
+    variant = gid("ProductVariant", catalog.variants[0].pk)
+    update = """mutation($id: ID, $lines: [CheckoutLineUpdateInput!]!) {
+      checkoutLinesUpdate(id: $id, lines: $lines) { errors { code } } }"""
+    grown = gql(
+        update, {"id": checkout_id, "lines": [{"variantId": variant, "quantity": 10}]}
+    )
+    assert grown["data"]["checkoutLinesUpdate"]["errors"] == []
+    assert Reservation.objects.get().quantity_reserved == 10
+    assert gql(PROBLEMS, {"id": checkout_id})["data"]["checkout"]["problems"] == []
+    too_many = gql(
+        update, {"id": checkout_id, "lines": [{"variantId": variant, "quantity": 11}]}
+    )
+    assert [e["code"] for e in too_many["data"]["checkoutLinesUpdate"]["errors"]] == [
+        "INSUFFICIENT_STOCK"
+    ]
+
+
 GIFT_FIELDS = """
 discountName totalPrice { gross { amount } }
 lines { id isGift quantity variant { id } totalPrice { gross { amount } }
