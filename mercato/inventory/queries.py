@@ -37,8 +37,35 @@ def filter_warehouses(filters: dict[str, Any]) -> QuerySet[Warehouse]:
 
 
 def available_quantity(stocks: list[Stock]) -> int:
-    """What can still be sold from ``stocks``: quantity less what is allocated."""
-    return max(sum(s.quantity - s.quantity_allocated for s in stocks), 0)
+    """What can still be sold from ``stocks``: per row, its quantity less what orders
+    hold (allocations) and, for rows read ``with_reserved_quantity``, what checkouts
+    hold (active reservations), never below zero."""
+    return sum(
+        max(s.quantity - s.quantity_allocated - getattr(s, "quantity_reserved", 0), 0)
+        for s in stocks
+    )
+
+
+def _reserved_per_stock(checkout_token: uuid.UUID | None = None) -> Subquery:
+    """Units active reservations hold on the outer stock row (NULL when none);
+    ``checkout_token``'s own reservations are left out."""
+    reservations = Reservation.objects.filter(
+        stock=OuterRef("pk"), reserved_until__gt=timezone.now()
+    )
+    if checkout_token is not None:
+        reservations = reservations.exclude(checkout_line__checkout_id=checkout_token)
+    return Subquery(
+        reservations.order_by()
+        .values("stock")
+        .annotate(total=Sum("quantity_reserved"))
+        .values("total")
+    )
+
+
+def with_reserved_quantity(stocks: QuerySet[Stock]) -> QuerySet[Stock]:
+    """``stocks`` with ``quantity_reserved``: what active checkout reservations hold
+    on each row, computed in the same statement."""
+    return stocks.annotate(quantity_reserved=Coalesce(_reserved_per_stock(), 0))
 
 
 def quantity_available_by_variant(
@@ -48,22 +75,11 @@ def quantity_available_by_variant(
     per stock row, its quantity less what orders hold (allocations) and what other
     checkouts hold (active reservations; ``checkout_token``'s own do not count),
     never below zero."""
-    reservations = Reservation.objects.filter(
-        stock=OuterRef("pk"), reserved_until__gt=timezone.now()
-    )
-    if checkout_token is not None:
-        reservations = reservations.exclude(checkout_line__checkout_id=checkout_token)
-    reserved = (
-        reservations.order_by()
-        .values("stock")
-        .annotate(total=Sum("quantity_reserved"))
-        .values("total")
-    )
     rows = (
         Stock.objects.filter(
             product_variant_id__in=variant_ids, warehouse__channels=channel_id
         )
-        .annotate(reserved=Coalesce(Subquery(reserved), 0))
+        .annotate(reserved=Coalesce(_reserved_per_stock(checkout_token), 0))
         .values_list("product_variant_id", "quantity", "quantity_allocated", "reserved")
     )
     available: dict[int, int] = {}

@@ -5,6 +5,7 @@ from collections import defaultdict
 from mercato.account.models import Address
 from mercato.graphql.core.dataloaders import Loader, attach_batch
 from mercato.inventory.models import ChannelWarehouse, Stock, Warehouse
+from mercato.inventory.queries import with_reserved_quantity
 
 
 class WarehouseByIdLoader(Loader[int, Warehouse]):
@@ -37,7 +38,12 @@ class WarehousesByChannelLoader(Loader[int, list[Warehouse]]):
 
 
 class StocksByVariantLoader(Loader[int, list[Stock]]):
-    """Stocks of variants in the warehouses of the loader's channel (all if none)."""
+    """Stocks of variants in the warehouses of the loader's channel (all if none).
+
+    In a channel that reserves stock for checkouts, each row also carries what
+    active reservations hold on it (in the same statement), so
+    ``available_quantity`` leaves it out; other channels pay nothing for it.
+    """
 
     def default(self) -> list[Stock]:
         return []
@@ -46,6 +52,8 @@ class StocksByVariantLoader(Loader[int, list[Stock]]):
         stocks = Stock.objects.filter(product_variant_id__in=keys)
         if self.channel is not None:
             stocks = stocks.filter(warehouse__channels=self.channel)
+            if getattr(self.channel, "reservation_minutes", 0) > 0:
+                stocks = with_reserved_quantity(stocks)
         result: dict[int, list[Stock]] = defaultdict(list)
         for stock in stocks.order_by("pk"):
             result[stock.product_variant_id].append(stock)

@@ -251,7 +251,8 @@ def resolve_is_available(
         return None
     if not is_available_for_purchase(_listing(info, root), timezone.now()):
         return False
-    return bool(_variants(info, root))
+    # In stock: some variant has units left after orders and checkouts take theirs.
+    return any(_units_left(info, v) > 0 for v in _variants(info, root))
 
 
 @product.field("channelListings")
@@ -348,16 +349,26 @@ def resolve_variant_stocks(
     return _stocks(info, root)
 
 
+def _units_left(info: GraphQLResolveInfo, root: ProductVariant) -> int:
+    """Units a shopper can still buy, at most a checkout line's limit: stock less
+    allocations and (in channels that reserve) other checkouts' reservations."""
+    limit: int = settings.MAX_CHECKOUT_LINE_QUANTITY
+    if not root.track_inventory:
+        return limit
+    return min(available_quantity(_stocks(info, root)), limit)
+
+
 @variant.field("quantityAvailable")
 def resolve_quantity_available(
     root: ProductVariant, info: GraphQLResolveInfo, **_: Any
 ) -> int | None:
-    limit: int = settings.MAX_CHECKOUT_LINE_QUANTITY
-    if not root.track_inventory:
-        return limit
-    if channel_of(root) is None and not actor_of(info).sees_hidden_catalog:
+    if (
+        root.track_inventory
+        and channel_of(root) is None
+        and not actor_of(info).sees_hidden_catalog
+    ):
         return None
-    return min(available_quantity(_stocks(info, root)), limit)
+    return _units_left(info, root)
 
 
 # ---------------------------------------------------------------- Category
