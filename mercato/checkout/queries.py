@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mercato.channel.queries import list_channels
 from mercato.checkout.calculations import recalculate_checkout
 from mercato.checkout.delivery import (
     is_delivery_valid,
@@ -95,6 +96,13 @@ def may_see_checkout_user(actor: Actor, checkout: Checkout) -> bool:
 # ---------------------------------------------------------------- problems
 
 
+def _reserves_stock(channel_id: int) -> bool:
+    """Whether lines in the channel may hold reservations (cached channel list)."""
+    return any(
+        c.pk == channel_id and c.reservation_minutes > 0 for c in list_channels()
+    )
+
+
 def line_problems(
     channel_id: int, lines: Sequence[CheckoutLine]
 ) -> dict[int, list[Problem]]:
@@ -126,7 +134,11 @@ def line_problems(
     tracked = [pk for pk, v in variants.items() if v.track_inventory]
     available = quantity_available_by_variant(tracked, channel_id) if tracked else {}
     # What each line holds itself is counted as taken above; it is the line's own.
-    own = reserved_by_lines([line.pk for line in lines]) if tracked else {}
+    own = (
+        reserved_by_lines([line.pk for line in lines])
+        if tracked and _reserves_stock(channel_id)
+        else {}
+    )
     wanted: dict[int, int] = {}
     for line in lines:
         wanted[line.variant_id] = wanted.get(line.variant_id, 0) + line.quantity
