@@ -10,9 +10,10 @@ the stored amounts. The steps:
 3. ``mercato.discount.checkout.checkout_discount`` gives the order discount (a
    voucher or an order promotion) split over the lines, and any shipping discount;
 4. taxes: each line total and the shipping price are split into net and gross at
-   the flat rate of their tax class in the tax country (shipping address, else
-   billing address, else the channel's default country), following the channel's
-   tax configuration and its exception for that country;
+   the flat rate of their tax class (the product's, else its type's; for shipping,
+   the method's) in the tax country (shipping address, else billing address, else
+   the channel's default country), following the channel's tax configuration and
+   its exception for that country; without a class, the country's default rate;
 5. the total is the subtotal plus shipping, less the balance of the applied gift
    cards (never below zero).
 
@@ -101,9 +102,13 @@ def prices_ttl() -> datetime.timedelta:
 def tax_country(checkout: Checkout, channel: Channel) -> str:
     """The country whose taxes apply: shipping address, else billing, else the
     channel's default country."""
-    for address in (checkout.shipping_address, checkout.billing_address):
-        if address is not None and address.country:
-            return str(address.country)
+    shipping = checkout.shipping_address
+    if shipping is not None and shipping.country:
+        return str(shipping.country)
+    # Read only when needed: each address is a query unless already loaded.
+    billing = checkout.billing_address
+    if billing is not None and billing.country:
+        return str(billing.country)
     return channel.default_country
 
 
@@ -130,19 +135,43 @@ def _line_bases(
     return bases
 
 
-def _shipping_base(checkout: Checkout, shipping_required: bool) -> Decimal:
-    """The chosen method's channel price as entered; zero for collection points."""
+@dataclass(frozen=True)
+class _ShippingBase:
+    """The chosen method's channel price as entered, and the class it is taxed at."""
+
+    price: Decimal = ZERO
+    tax_class_id: int | None = None
+
+
+def _shipping_base(checkout: Checkout, shipping_required: bool) -> _ShippingBase:
+    """Zero (at the default rate) for collection points and without a method."""
     if not shipping_required or checkout.shipping_method_id is None:
-        return ZERO
-    price = (
+        return _ShippingBase()
+    row = (
         ShippingMethodChannelListing.objects.filter(
             shipping_method_id=checkout.shipping_method_id,
             channel_id=checkout.channel_id,
         )
-        .values_list("price_amount", flat=True)
+        .values_list("price_amount", "shipping_method__tax_class_id")
         .first()
     )
-    return ZERO if price is None else quantize(price, checkout.currency)
+    if row is None:
+        return _ShippingBase()
+    price, tax_class_id = row
+    return _ShippingBase(quantize(price, checkout.currency), tax_class_id)
+
+
+def shipping_tax_rate(
+    checkout: Checkout, channel: Channel, tax_class_id: int | None
+) -> Decimal:
+    """The fraction (0.2300 for 23%) that shipping in the tax class is taxed at in
+    the checkout's tax country; zero when no method is chosen."""
+    if checkout.shipping_method_id is None:
+        return ZERO
+    taxes = get_channel_taxes(
+        channel=channel, country_code=tax_country(checkout, channel)
+    )
+    return (taxes.rate_for(tax_class_id) / HUNDRED).quantize(Decimal("0.0001"))
 
 
 def _discount_lines(
@@ -268,7 +297,7 @@ def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> N
     shipping_base = _shipping_base(checkout, facts.shipping_required)
     paid = [line for line in lines if not line.is_gift]
     bases = _line_bases(checkout, paid, variants, prices)
-    discount = _discount(checkout, paid, bases, shipping_base, country)
+    discount = _discount(checkout, paid, bases, shipping_base.price, country)
     lines = _sync_gift_lines(checkout, list(lines), discount.gift_variant_ids)
     new_ids = {line.variant_id for line in lines} - ids
     if new_ids:
@@ -278,8 +307,10 @@ def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> N
     for line in lines:
         _price_line(line, bases[line.pk], discount.line_amounts.get(line.pk, ZERO), tax)
     CheckoutLine.objects.bulk_update(lines, LINE_PRICE_FIELDS)
-    shipping = tax(shipping_base - discount.shipping_amount, None)
-    undiscounted_shipping = tax(shipping_base, None)
+    shipping = tax(
+        shipping_base.price - discount.shipping_amount, shipping_base.tax_class_id
+    )
+    undiscounted_shipping = tax(shipping_base.price, shipping_base.tax_class_id)
     subtotal_net = sum((line.total_price_net_amount for line in lines), ZERO)
     subtotal_gross = sum((line.total_price_gross_amount for line in lines), ZERO)
     balance = gift_cards_balance(checkout_token=checkout.pk, currency=currency)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from mercato.account.links import check_redirect_url
 from mercato.channel.models import Channel
-from mercato.checkout.calculations import recalculate_checkout
+from mercato.checkout.calculations import recalculate_checkout, shipping_tax_rate
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.checkout.queries import (
     LineVariantNotAvailable,
@@ -71,6 +71,7 @@ class _Delivery:
     shipping_method_name: str | None
     collection_point_name: str | None
     base_shipping_price: Decimal
+    shipping_tax_class_id: int | None = None
 
 
 def complete_checkout(
@@ -233,11 +234,13 @@ def _delivery(checkout: Checkout) -> _Delivery:
             shipping_method_id=checkout.shipping_method_id,
             channel_id=checkout.channel_id,
         )
-        .values_list("shipping_method__name", "price_amount")
+        .values_list(
+            "shipping_method__name", "price_amount", "shipping_method__tax_class_id"
+        )
         .first()
     )
-    method, price = listing or (None, ZERO)
-    return _Delivery(method, None, price or ZERO)
+    method, price, tax_class_id = listing or (None, ZERO, None)
+    return _Delivery(method, None, price or ZERO, tax_class_id)
 
 
 def _net_of(gross: Decimal, rate: Decimal, currency: str) -> Decimal:
@@ -258,9 +261,7 @@ def _create_order(
 ) -> Order:
     currency = checkout.currency
     delivery = _delivery(checkout)
-    shipping_rate = _tax_rate(
-        checkout.shipping_price_net_amount, checkout.shipping_price_gross_amount
-    )
+    shipping_rate = shipping_tax_rate(checkout, channel, delivery.shipping_tax_class_id)
     total_net = checkout.subtotal_net_amount + checkout.shipping_price_net_amount
     total_gross = checkout.subtotal_gross_amount + checkout.shipping_price_gross_amount
     undiscounted_gross = checkout.undiscounted_total_amount

@@ -49,6 +49,14 @@ class ShippingMethod(ModelWithMetadata):
     excluded_products = models.ManyToManyField(
         "product.Product", related_name="excluded_shipping_methods", blank=True
     )
+    # The class shipping is taxed at; none means the tax country's default rate.
+    tax_class = models.ForeignKey(
+        "tax.TaxClass",
+        related_name="shipping_methods",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("pk",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +27,7 @@ from mercato.shipping.models import (
     ShippingMethodType,
     ShippingZone,
 )
+from mercato.tax.models import TaxClass
 
 ALREADY_EXISTS = "ALREADY_EXISTS"
 DUPLICATED_INPUT_ITEM = "DUPLICATED_INPUT_ITEM"
@@ -223,6 +225,15 @@ def delete_zones(*, actor: Actor, zone_ids: Sequence[int]) -> int:
 # ---------------------------------------------------------------- methods
 
 
+class Unset(enum.Enum):
+    """Marks a field the caller did not send (as opposed to sending null)."""
+
+    UNSET = "UNSET"
+
+
+UNSET = Unset.UNSET
+
+
 @dataclass(frozen=True)
 class PostalCodeRange:
     start: str
@@ -231,7 +242,10 @@ class PostalCodeRange:
 
 @dataclass(frozen=True)
 class MethodChanges:
-    """Method fields to set; ``None`` keeps the current value."""
+    """Method fields to set; ``None`` keeps the current value.
+
+    ``tax_class_id`` is the exception: ``UNSET`` keeps it and ``None`` clears it.
+    """
 
     name: str | None = None
     description: Any = None
@@ -244,6 +258,7 @@ class MethodChanges:
     add_postal_code_rules: Sequence[PostalCodeRange] = ()
     delete_postal_code_rules: Sequence[int] = ()
     inclusion_type: str | None = None
+    tax_class_id: int | Unset | None = UNSET
 
 
 def lock_method(method_id: int) -> ShippingMethod:
@@ -296,9 +311,20 @@ def _check_method(changes: MethodChanges, *, method: ShippingMethod | None) -> N
         errors.add("shippingZone", NOT_FOUND, "Shipping zone not found.")
     if has_nul(changes.description):
         errors.add("description", INVALID, "Text cannot contain NUL characters.")
+    if isinstance(changes.tax_class_id, int) and not _lock_tax_class(
+        changes.tax_class_id
+    ):
+        errors.add("taxClass", NOT_FOUND, "Tax class not found.")
     _check_ranges(errors, changes, method)
     _check_postal_codes(errors, changes, method)
     errors.raise_if_any()
+
+
+def _lock_tax_class(tax_class_id: int) -> bool:
+    """Whether the tax class exists; its row stays locked against deletion until
+    the caller's transaction, which points a method at it, commits."""
+    rows = TaxClass.objects.select_for_update(no_key=True).filter(pk=tax_class_id)
+    return rows.values_list("pk", flat=True).first() is not None
 
 
 def _check_postal_codes(
@@ -345,6 +371,8 @@ def _apply_method(method: ShippingMethod, changes: MethodChanges) -> None:
             setattr(method, name, value)
     if changes.name is not None:
         method.name = changes.name.strip()
+    if changes.tax_class_id is not UNSET:
+        method.tax_class_id = changes.tax_class_id
     method.save()
     rules = method.postal_code_rules.all()
     rules.filter(pk__in=changes.delete_postal_code_rules).delete()
@@ -361,9 +389,11 @@ def _apply_method(method: ShippingMethod, changes: MethodChanges) -> None:
 
 
 def create_method(*, actor: Actor, changes: MethodChanges) -> ShippingMethod:
-    """Create a shipping method in a zone, with its postal code rules."""
-    _check_method(changes, method=None)
+    """Create a shipping method in a zone, with its postal code rules.
+
+    Locks the tax class it names against deletion."""
     with transaction.atomic():
+        _check_method(changes, method=None)
         method = ShippingMethod(shipping_zone_id=changes.zone_id or 0, name="")
         _apply_method(method, changes)
     return method
@@ -372,7 +402,8 @@ def create_method(*, actor: Actor, changes: MethodChanges) -> ShippingMethod:
 def update_method(
     *, actor: Actor, method_id: int, changes: MethodChanges
 ) -> ShippingMethod:
-    """Change the given fields of a method. Locks the method row."""
+    """Change the given fields of a method. Locks the method row, then the tax
+    class it names."""
     with transaction.atomic():
         method = lock_method(method_id)
         _check_method(changes, method=method)

@@ -282,6 +282,7 @@ FIELD_ENTRIES: dict[str, Any] = {
     "ShippingMethodType.privateMetadata": frozenset({P.MANAGE_SHIPPING}),
     "ShippingMethodType.privateMetafield": frozenset({P.MANAGE_SHIPPING}),
     "ShippingMethodType.privateMetafields": frozenset({P.MANAGE_SHIPPING}),
+    "ShippingMethodType.taxClass": frozenset({P.MANAGE_SHIPPING, P.MANAGE_TAXES}),
     "ShippingZone.privateMetadata": frozenset({P.MANAGE_SHIPPING}),
     "ShippingZone.privateMetafield": frozenset({P.MANAGE_SHIPPING}),
     "ShippingZone.privateMetafields": frozenset({P.MANAGE_SHIPPING}),

@@ -18,6 +18,7 @@ from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.shipping import services
 from mercato.shipping.models import ShippingMethod
 from mercato.shipping.services import (
+    UNSET,
     ListingChanges,
     MethodChanges,
     PostalCodeRange,
@@ -70,6 +71,14 @@ def _lower(value: str | None) -> str | None:
     return value.lower() if value else None
 
 
+def _tax_class_id(data: dict[str, Any]) -> Any:
+    """``UNSET`` when the input leaves the tax class out; ``None`` clears it."""
+    if "tax_class" not in data:
+        return UNSET
+    value = data["tax_class"]
+    return decode_id(value, "TaxClass") if value else None
+
+
 def _method_changes(data: dict[str, Any]) -> MethodChanges:
     zone = data.get("shipping_zone")
     rules = data.get("add_postal_code_rules") or []
@@ -89,6 +98,7 @@ def _method_changes(data: dict[str, Any]) -> MethodChanges:
             data.get("delete_postal_code_rules") or [], "ShippingMethodPostalCodeRule"
         ),
         inclusion_type=_lower(data.get("inclusion_type")),
+        tax_class_id=_tax_class_id(data),
     )
 
 

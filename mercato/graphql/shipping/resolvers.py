@@ -10,8 +10,18 @@ from mercato.channel.queries import list_channels
 from mercato.core.money import Money
 from mercato.core.permissions import Permission
 from mercato.graphql.channel.loaders import ChannelByIdLoader
-from mercato.graphql.core.connections import Connection, connection_from_queryset
-from mercato.graphql.core.dataloaders import attach_batch, channel_of, get_loader
+from mercato.graphql.core.connections import (
+    Connection,
+    batched_child_connections,
+    connection_from_queryset,
+    validate_page_args,
+)
+from mercato.graphql.core.dataloaders import (
+    attach_batch,
+    batch_of,
+    channel_of,
+    get_loader,
+)
 from mercato.graphql.core.ids import decode_id, decode_ids, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import require_any
@@ -24,6 +34,7 @@ from mercato.graphql.shipping.loaders import (
     WarehousesByZoneLoader,
 )
 from mercato.graphql.shipping.mutations import mutations
+from mercato.graphql.tax.loaders import TaxClassByIdLoader
 from mercato.product.models import Product
 from mercato.shipping.models import (
     ShippingMethod,
@@ -223,15 +234,71 @@ def resolve_maximum_weight(
     return _weight(root.maximum_order_weight)
 
 
+EXCLUDED_KEYS = [("pk", False)]
+
+
 @method_type.field("excludedProducts")
 def resolve_excluded_products(
     root: ShippingMethod, info: GraphQLResolveInfo, **page: Any
 ) -> Connection:
-    return connection_from_queryset(
-        Product.objects.filter(excluded_shipping_methods=root),
-        page,
-        keys=[("pk", False)],
-        name="excludedProducts",
+    """The first page of every listed method's excluded products comes from one
+    query; other pages are read per method."""
+    validate_page_args(page.get("first"), page.get("last"), "excludedProducts")
+    simple = page.get("first") and not any(
+        page.get(k) for k in ("after", "before", "last")
+    )
+    if not simple:
+        return connection_from_queryset(
+            Product.objects.filter(excluded_shipping_methods=root),
+            page,
+            keys=EXCLUDED_KEYS,
+            name="excludedProducts",
+        )
+    cache = info.context.cache
+    cache_key = ("excluded_products", id(batch_of(root)), page["first"])
+    if cache_key not in cache:
+        cache[cache_key] = _batched_excluded_products(
+            [method.pk for method in batch_of(root).items], page["first"]
+        )
+    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
+
+
+def _batched_excluded_products(
+    method_ids: list[int], first: int
+) -> dict[int, Connection]:
+    """First pages of excluded products per method, read through the link table.
+
+    A link row's ``product_id`` is its product's ``pk``, so cursors match those of
+    the per-method read."""
+    links = batched_child_connections(
+        ShippingMethod.excluded_products.through.objects.select_related("product"),
+        parent_field="shippingmethod",
+        parent_ids=method_ids,
+        keys=[("product_id", False)],
+        first=first,
+    )
+    result = {pk: _products_page(page) for pk, page in links.items()}
+    # One batch across methods, so the products' own fields load together.
+    attach_batch([node for page in result.values() for node in page.nodes])
+    return result
+
+
+def _products_page(links: Connection) -> Connection:
+    """The same page, with each link replaced by its product."""
+    return Connection(
+        [link.product for link in links.nodes],
+        keys=EXCLUDED_KEYS,
+        has_next_page=links.page_info.has_next_page,
+        has_previous_page=False,
+        count=lambda: links.total_count,
+    )
+
+
+@method_type.field("taxClass")
+@require_any(Permission.MANAGE_SHIPPING, Permission.MANAGE_TAXES)
+def resolve_method_tax_class(root: ShippingMethod, info: GraphQLResolveInfo) -> Any:
+    return get_loader(info.context, TaxClassByIdLoader).load_for(
+        root, lambda m: m.tax_class_id
     )
 
 
