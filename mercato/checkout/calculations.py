@@ -95,7 +95,7 @@ class _LineBase:
 
 def prices_ttl() -> datetime.timedelta:
     return datetime.timedelta(
-        seconds=getattr(settings, "CHECKOUT_PRICES_TTL_SECONDS", 3600)
+        seconds=settings.CHECKOUT_PRICES_TTL_SECONDS
     )
 
 

@@ -110,6 +110,7 @@ GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "250"))
 GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "15000"))
 GRAPHQL_PAGINATION_LIMIT = 100
 MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "50"))
+CHECKOUT_PRICES_TTL_SECONDS = int(os.environ.get("CHECKOUT_PRICES_TTL_SECONDS", "3600"))
 # Payment gateways by dotted path (mercato.payment.gateways). The dummy gateway pays
 # with no money, so it is on only in demo mode (`mercato serve --demo` sets
 # MERCATO_DEMO) unless PAYMENT_GATEWAYS names it.
