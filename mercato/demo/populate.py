@@ -24,6 +24,7 @@ from mercato.demo.delivery import create_delivery, create_taxes
 from mercato.demo.images import ImageBank
 from mercato.demo.products import create_products, finish_products
 from mercato.demo.progress import ProgressBar
+from mercato.demo.promotions import apply_promotions, create_promotions
 from mercato.product.models import Category
 from mercato.product.search import update_products_search_index
 
@@ -80,9 +81,11 @@ _BEFORE_PRODUCTS: tuple[tuple[str, Step], ...] = (
 )
 _AFTER_PRODUCTS: tuple[tuple[str, Step], ...] = (
     ("collections", create_collections),
+    ("promotions", create_promotions),
     ("pages", create_pages),
     ("menus", create_menus),
     ("statistics", _analyze),
+    ("discounted prices", apply_promotions),
     ("search index", _update_search_index),
     ("finishing", _finish),
 )
@@ -92,7 +95,8 @@ def populate_demo_data(
     *, products: int = 100, seed: int = 0, progress: bool = False
 ) -> None:
     """Create channels, warehouses, a catalog of ``products`` products, collections,
-    pages, menus and Polish translations, all in one transaction.
+    catalogue promotions (with the discounted prices they give), pages, menus and
+    Polish translations, all in one transaction.
 
     Raises ``DemoDataError`` when the database already has a channel: the demo data is
     only ever written into an empty store. With ``progress`` a bar is drawn on stderr.

@@ -162,6 +162,8 @@ def _insert_variants(ctx: DemoContext, chunk: _Chunk) -> None:
 
 
 def _insert_listings(ctx: DemoContext, chunk: _Chunk) -> None:
+    # Discounted prices start as the prices; the promotions step (demo.promotions)
+    # recalculates those its promotions cover.
     variant_listings: list[ProductVariantChannelListing] = []
     for plan, position, row in chunk.variants:
         variant = plan.variants[position]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, Min, Q
 
 from mercato.attribute.models import (
     AssignedPageAttributeValue,
@@ -17,8 +18,12 @@ from mercato.attribute.models import (
     AttributeValue,
 )
 from mercato.channel.models import Channel
+from mercato.core.money import quantize
 from mercato.demo import DemoDataError, is_database_empty, populate_demo_data
 from mercato.demo.context import BASE_TIME
+from mercato.discount.models import Promotion, PromotionRule, PromotionType
+from mercato.discount.prices import has_due_promotions
+from mercato.discount.services import recalculate_discounted_prices
 from mercato.inventory.models import ChannelWarehouse, Stock
 from mercato.menu.models import Menu, MenuItem, MenuItemTranslation
 from mercato.page.models import Page, PageTranslation
@@ -129,6 +134,51 @@ def test_products_variants_stock_and_listings(populated: None) -> None:
     assert ProductChannelListing.objects.filter(is_published=True).exists()
 
 
+def test_promotions_put_products_on_sale(populated: None) -> None:
+    summer = Promotion.objects.get(name="Summer sale")
+    assert summer.type == PromotionType.CATALOGUE
+    assert summer.start_date < BASE_TIME and summer.end_date is None
+    assert summer.is_applied and summer.updated_at == summer.created_at
+    rule = summer.rules.get()
+    assert {c.slug for c in rule.channels.all()} == {"default-channel", "channel-pln"}
+    members = ProductVariantChannelListing.objects.filter(
+        variant__product__collections__slug="summer-picks"
+    )
+    assert members.exists()
+    for listing in members:
+        assert listing.price_amount is not None
+        expected = quantize(listing.price_amount * Decimal("0.8"), listing.currency)
+        assert listing.discounted_price_amount is not None
+        assert listing.discounted_price_amount <= expected < listing.price_amount
+    on_sale = ProductVariantChannelListing.objects.filter(
+        discounted_price_amount__lt=F("price_amount")
+    )
+    assert set(on_sale.values_list("channel__slug", flat=True)) == {
+        "default-channel",
+        "channel-pln",
+    }
+    # No listing costs more than its price; each product shows its cheapest.
+    assert not ProductVariantChannelListing.objects.filter(
+        Q(discounted_price_amount__isnull=True)
+        | Q(discounted_price_amount__gt=F("price_amount"))
+    ).exists()
+    for listing in ProductChannelListing.objects.all():
+        cheapest = ProductVariantChannelListing.objects.filter(
+            variant__product_id=listing.product_id, channel_id=listing.channel_id
+        ).aggregate(low=Min("discounted_price_amount"))["low"]
+        assert listing.discounted_price_amount == cheapest
+    # The periodic recalculation has nothing to do and would keep the prices.
+    assert not has_due_promotions()
+    stored = _discounted_prices()
+    recalculate_discounted_prices()
+    assert _discounted_prices() == stored
+
+
+def _discounted_prices() -> list[tuple[int, Decimal | None]]:
+    listings = ProductVariantChannelListing.objects.order_by("pk")
+    return list(listings.values_list("pk", "discounted_price_amount"))
+
+
 def test_attributes_cover_every_input_type(populated: None) -> None:
     input_types = set(Attribute.objects.values_list("input_type", flat=True))
     assert {
@@ -210,7 +260,14 @@ def _snapshot() -> dict[str, Any]:
         ),
         "prices": sorted(
             ProductVariantChannelListing.objects.values_list(
-                "variant__sku", "channel__slug", "price_amount", "cost_price_amount"
+                "variant__sku", "channel__slug", "price_amount", "cost_price_amount",
+                "discounted_price_amount",
+            )
+        ),
+        "promotions": sorted(
+            PromotionRule.objects.values_list(
+                "promotion__name", "promotion__start_date", "promotion__end_date",
+                "promotion__description", "name", "reward_value_type", "reward_value",
             )
         ),
         "stock": sorted(
