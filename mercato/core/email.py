@@ -12,8 +12,9 @@ that asked for it commits::
     )
 
 Each template is a folder in ``mercato/templates/emails/`` with ``subject.txt``,
-``body.txt`` (plain text) and ``body.html``; :data:`EMAIL_TEMPLATES` lists them with
-the context fields they need. The message goes through Django's email backend
+``body.txt`` (plain text), ``body.html`` and ``sample.json`` (an example context,
+which the tests render); :data:`EMAIL_TEMPLATES` lists them with the context fields
+they need. The message goes through Django's email backend
 (console, file or SMTP; see the README's configuration).
 """
 
@@ -43,6 +44,10 @@ EMAIL_TEMPLATES: dict[str, frozenset[str]] = {
     "email_change_confirmation": frozenset({"link", "email"}),
     # The link confirms deleting the account of ``email``.
     "account_delete": frozenset({"link", "email"}),
+    # A gift card's ``code`` and ``balance`` (formatted with its currency) sent to
+    # ``email``; optional ``expiry_date`` (ISO date) and ``resent`` (true when sent
+    # again).
+    "gift_card_sent": frozenset({"code", "balance", "email"}),
 }
 
 # Retry only when the mail server could not be reached or refused the message

@@ -1,4 +1,5 @@
-"""Writes of gift cards by staff and apps: issue, change, (de)activate, delete, notes.
+"""Writes of gift cards by staff and apps: issue, change, (de)activate, delete, notes,
+and emailing a card's code to a customer.
 
 Every entry point owns one transaction and writes a ``GiftCardEvent`` for each
 change it makes. Balances change only under the card's row lock.
@@ -21,6 +22,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from mercato.account.models import User
+from mercato.channel.models import Channel
+from mercato.core.email import defer_email
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.money import quantize
 from mercato.core.permissions import Actor
@@ -34,9 +37,11 @@ from mercato.giftcard.models import (
 
 ALREADY_EXISTS = "ALREADY_EXISTS"
 DUPLICATED_INPUT_ITEM = "DUPLICATED_INPUT_ITEM"
+EXPIRED_GIFT_CARD = "EXPIRED_GIFT_CARD"
 INVALID = "INVALID"
 NOT_FOUND = "NOT_FOUND"
 REQUIRED = "REQUIRED"
+EMAIL_TEMPLATE = "gift_card_sent"
 
 # Letters and digits that cannot be mistaken for one another when read aloud or
 # typed from paper (no 0/O, 1/I/L): 31 symbols, about 5 bits each.
@@ -133,13 +138,29 @@ def _clean_code(errors: ErrorCollector, code: str | None) -> str | None:
     return code
 
 
-def _check_email(errors: ErrorCollector, email: str | None) -> None:
+def _check_email(
+    errors: ErrorCollector, email: str | None, field: str = "userEmail"
+) -> bool:
+    """Whether ``email`` (when given) is a valid address; adds INVALID if not."""
     if email is None:
-        return
+        return True
     try:
         validate_email(email)
     except ValidationError:
-        errors.add("userEmail", INVALID, "Enter a valid email address.")
+        errors.add(field, INVALID, "Enter a valid email address.")
+        return False
+    return True
+
+
+def _sending_channel(errors: ErrorCollector, slug: str | None) -> Channel | None:
+    """The channel an email is sent from (its name signs the message)."""
+    if not (slug or "").strip():
+        errors.add("channel", REQUIRED, "Give the channel to send the email from.")
+        return None
+    channel = Channel.objects.filter(slug=(slug or "").strip()).first()
+    if channel is None:
+        errors.add("channel", NOT_FOUND, "Channel not found.")
+    return channel
 
 
 # ---------------------------------------------------------------- helpers
@@ -222,6 +243,38 @@ def _prune_unused_tags() -> None:
     GiftCardTag.objects.filter(gift_cards__isnull=True).delete()
 
 
+def _send_card(
+    card: GiftCard,
+    *,
+    actor: Actor,
+    email: str,
+    channel: Channel,
+    type: GiftCardEventType,
+) -> GiftCardEvent:
+    """Defer the email with the card's code to ``email`` (sent once the caller's
+    transaction commits); return the event that records it, unsaved."""
+    first_name = (
+        User.objects.filter(email__iexact=email)
+        .values_list("first_name", flat=True)
+        .first()
+    )
+    balance = quantize(card.current_balance_amount, card.currency)
+    defer_email(
+        to=email,
+        template=EMAIL_TEMPLATE,
+        context={
+            "code": card.code,
+            "balance": f"{balance} {card.currency}",
+            "email": email,
+            "expiry_date": card.expiry_date.isoformat() if card.expiry_date else "",
+            "site_name": channel.name,
+            "first_name": first_name or "",
+            "resent": type == GiftCardEventType.RESENT,
+        },
+    )
+    return _event(card, type, actor, email=email, channel=channel.slug)
+
+
 # ---------------------------------------------------------------- writes
 
 
@@ -235,16 +288,23 @@ def create_gift_card(
     tags: Sequence[str] = (),
     note: str | None = None,
     user_email: str | None = None,
+    channel: str | None = None,
     metadata: Sequence[tuple[str, str]] = (),
     private_metadata: Sequence[tuple[str, str]] = (),
 ) -> GiftCard:
-    """Issue one card (an ``ISSUED`` event, plus ``NOTE_ADDED`` with a note)."""
+    """Issue one card (an ``ISSUED`` event, plus ``NOTE_ADDED`` with a note).
+
+    With ``user_email``, the card's code is emailed there from ``channel`` (a
+    slug, then required) and a ``SENT_TO_CUSTOMER`` event records it.
+    """
     errors = ErrorCollector()
     _check_balance(errors, balance)
     _check_expiry(errors, expiry_date)
     tags = _clean_tags(errors, "addTags", tags)
     code = _clean_code(errors, code)
-    _check_email(errors, user_email)
+    sender: Channel | None = None
+    if user_email is not None and _check_email(errors, user_email):
+        sender = _sending_channel(errors, channel)
     _check_metadata(errors, "metadata", metadata)
     _check_metadata(errors, "privateMetadata", private_metadata)
     if note is not None and (len(note) > MAX_NOTE_LENGTH or has_nul(note)):
@@ -283,6 +343,16 @@ def create_gift_card(
         if note:
             events.append(
                 _event(card, GiftCardEventType.NOTE_ADDED, actor, message=note)
+            )
+        if user_email is not None and sender is not None:
+            events.append(
+                _send_card(
+                    card,
+                    actor=actor,
+                    email=user_email,
+                    channel=sender,
+                    type=GiftCardEventType.SENT_TO_CUSTOMER,
+                )
             )
         GiftCardEvent.objects.bulk_create(events)
     return card
@@ -530,4 +600,37 @@ def adjust_balance(*, actor: Actor, gift_card_id: int, amount: Decimal) -> GiftC
             app_id=actor.app_id,
             parameters={"balance": _balance_parameters(card, old_initial, old_current)},
         )
+    return card
+
+
+def resend_gift_card(
+    *, actor: Actor, gift_card_id: int, channel: str, email: str | None = None
+) -> GiftCard:
+    """Email the card's code again, from ``channel`` (a slug), to ``email`` or else
+    to whom the card is for (who used it, else who issued it); a ``RESENT`` event
+    records it. Expired cards are refused (``EXPIRED_GIFT_CARD``)."""
+    email = (email or "").strip() or None
+    errors = ErrorCollector()
+    _check_email(errors, email, "email")
+    sender = _sending_channel(errors, channel)
+    errors.raise_if_any()
+    assert sender is not None
+    with transaction.atomic():
+        card = lock_gift_card(gift_card_id)
+        if card.expiry_date is not None and card.expiry_date < timezone.localdate():
+            raise ValidationFailed.one(
+                "id", EXPIRED_GIFT_CARD, "The gift card has expired."
+            )
+        target = email or card.used_by_email or card.created_by_email
+        if not target:
+            raise ValidationFailed.one(
+                "email", REQUIRED, "Give the email address to send the card to."
+            )
+        _send_card(
+            card,
+            actor=actor,
+            email=target,
+            channel=sender,
+            type=GiftCardEventType.RESENT,
+        ).save()
     return card

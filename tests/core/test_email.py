@@ -3,14 +3,18 @@ transaction."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils.html import escape
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+import mercato
 from mercato.core.email import (
     EMAIL_TEMPLATES,
     UnknownEmailTemplate,
@@ -20,31 +24,63 @@ from mercato.core.email import (
 from mercato.core.jobs import run_worker
 from mercato.server.settings import _email_url_settings
 
-LINK = "https://shop.example/account/confirm?email=ann%40example.com&token=a1b2"
+EMAIL_FOLDER = Path(mercato.__file__).parent / "templates" / "emails"
+
+
+def sample(template: str) -> dict[str, Any]:
+    """The example context a template declares beside it, in ``sample.json``."""
+    values: dict[str, Any] = json.loads(
+        (EMAIL_FOLDER / template / "sample.json").read_text()
+    )
+    return values
+
+
+LINK = sample("password_reset")["link"]
 
 
 def context(template: str, **extra: Any) -> dict[str, Any]:
-    values = {
-        "link": LINK,
-        "email": "ann@example.com",
-        "new_email": "ann@new.example",
-        "first_name": "Ann",
-    }
-    return {
-        **{k: v for k, v in values.items() if k in EMAIL_TEMPLATES[template]},
-        **extra,
-    }
+    return {**sample(template), **extra}
 
 
 @pytest.mark.parametrize("template", sorted(EMAIL_TEMPLATES))
 def test_every_template_renders_subject_text_and_html(template: str) -> None:
-    email = render_email(template, context(template, first_name="Ann"))
+    values = sample(template)
+    assert EMAIL_TEMPLATES[template] <= set(values), "the sample lacks a field"
+    email = render_email(template, {**values, "first_name": "Ann"})
     assert email.subject and "\n" not in email.subject
     assert "Hello Ann," in email.text
-    assert LINK in email.text  # plain text keeps the link as it is
-    assert LINK.replace("&", "&amp;") in email.html
-    assert "ann@example.com" in email.text
     assert email.html.lstrip().startswith("<!DOCTYPE html>")
+    # Every field the template needs is shown: as it is in the plain text
+    # (links stay usable), escaped in the HTML.
+    for field in EMAIL_TEMPLATES[template]:
+        assert str(values[field]) in email.text, field
+        assert escape(str(values[field])) in email.html, field
+
+
+def test_every_template_folder_is_registered() -> None:
+    folders = {path.parent.name for path in EMAIL_FOLDER.glob("*/sample.json")}
+    assert folders == set(EMAIL_TEMPLATES)
+
+
+def test_gift_card_email_shows_the_code_and_when_it_expires() -> None:
+    email = render_email("gift_card_sent", sample("gift_card_sent"))
+    assert email.subject == "Your gift card for Bits & Bobs"
+    assert "Gift card code: Q7TZM4KX9PRT2W3H" in email.text
+    assert "Its balance is 50.00 USD." in email.text
+    assert "until 2027-01-31" in email.text
+    assert "Bits &amp; Bobs" in email.html
+    resent = render_email(
+        "gift_card_sent",
+        {
+            "code": "AB",
+            "balance": "5.00 EUR",
+            "email": "b@example.com",
+            "resent": True,
+        },
+    )
+    assert "here once more is a gift card, sent to b@example.com" in resent.text
+    assert "until" not in resent.text
+    assert resent.subject == "Your gift card"
 
 
 def test_html_escapes_values_and_text_does_not() -> None:

@@ -87,6 +87,7 @@ MUTATION_ENTRIES: dict[str, Any] = {
     "giftCardCreate": frozenset({P.MANAGE_GIFT_CARD}),
     "giftCardDeactivate": frozenset({P.MANAGE_GIFT_CARD}),
     "giftCardDelete": frozenset({P.MANAGE_GIFT_CARD}),
+    "giftCardResend": frozenset({P.MANAGE_GIFT_CARD}),
     "giftCardUpdate": frozenset({P.MANAGE_GIFT_CARD}),
     "menuCreate": frozenset({P.MANAGE_MENUS}),
     "menuDelete": frozenset({P.MANAGE_MENUS}),

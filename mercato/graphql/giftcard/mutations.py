@@ -69,6 +69,7 @@ def resolve_create(
         tags=input.get("add_tags") or (),
         note=input.get("note"),
         user_email=input.get("user_email"),
+        channel=input.get("channel"),
         metadata=_metadata(input.get("metadata")),
         private_metadata=_metadata(input.get("private_metadata")),
     )
@@ -138,6 +139,21 @@ def resolve_balance_adjust(
         actor=actor_of(info),
         gift_card_id=decode_id(id, "GiftCard"),
         amount=_decimal(amount),
+    )
+    return {"gift_card": card}
+
+
+@mutations.field("giftCardResend")
+@require_any(MANAGE)
+@mutation()
+def resolve_resend(
+    _: None, info: GraphQLResolveInfo, input: dict[str, Any]
+) -> dict[str, Any]:
+    card = services.resend_gift_card(
+        actor=actor_of(info),
+        gift_card_id=decode_id(input["id"], "GiftCard"),
+        channel=input["channel"],
+        email=input.get("email"),
     )
     return {"gift_card": card}
 
