@@ -94,9 +94,7 @@ class _LineBase:
 
 
 def prices_ttl() -> datetime.timedelta:
-    return datetime.timedelta(
-        seconds=settings.CHECKOUT_PRICES_TTL_SECONDS
-    )
+    return datetime.timedelta(seconds=settings.CHECKOUT_PRICES_TTL_SECONDS)
 
 
 def tax_country(checkout: Checkout, channel: Channel) -> str:
