@@ -65,10 +65,15 @@ ADDRESS = {
     },
 }
 
+PRODUCT_TYPES = """
+query ProductTypes { productTypes(first: 100) {
+  edges { node { id isShippingRequired } } } }
+"""
 VARIANTS = """
-query Variants($channel: String!) {
-  products(first: 50, channel: $channel) {
-    edges { node { variants { id quantityAvailable } } }
+query Variants($channel: String!, $types: [ID!]) {
+  products(first: 100, channel: $channel, filter: {productTypes: $types}) {
+    edges { node { isAvailableForPurchase productType { isShippingRequired }
+                   variants { id quantityAvailable } } }
   }
 }
 """
@@ -196,17 +201,27 @@ def one_checkout(
 def load_variants(target: Target, channel: str, timeout: float) -> list[str]:
     client = Client(target, timeout)
     try:
-        payload, _, _ = call(client, target, "Variants", VARIANTS, {"channel": channel})
+        types, _, _ = call(client, target, "ProductTypes", PRODUCT_TYPES, {})
+        shipped = [
+            edge["node"]["id"]
+            for edge in types["productTypes"]["edges"]
+            if edge["node"]["isShippingRequired"]
+        ]
+        variables = {"channel": channel, "types": shipped}
+        payload, _, _ = call(client, target, "Variants", VARIANTS, variables)
     finally:
         client.close()
+    # Products that are shipped, so that every checkout picks a delivery method.
     variants = [
         variant["id"]
         for edge in payload["products"]["edges"]
+        if edge["node"]["isAvailableForPurchase"]
+        and edge["node"]["productType"]["isShippingRequired"]
         for variant in edge["node"]["variants"] or []
         if (variant.get("quantityAvailable") or 0) > 0
     ]
     if not variants:
-        raise BenchError(f"no variant in stock in channel {channel!r}")
+        raise BenchError(f"no shipped variant in stock in channel {channel!r}")
     return variants
 
 
