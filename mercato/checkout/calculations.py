@@ -45,7 +45,7 @@ from mercato.discount.checkout import CheckoutDiscount, DiscountLine, checkout_d
 from mercato.giftcard.checkout import gift_cards_balance
 from mercato.shipping.models import ShippingMethodChannelListing
 from mercato.tax.calculations import apply_flat_rate
-from mercato.tax.queries import ChannelTaxes, get_channel_taxes
+from mercato.tax.queries import ChannelTaxes, get_cached_channel_taxes
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -166,7 +166,7 @@ def shipping_tax_rate(
     the checkout's tax country; zero when no method is chosen."""
     if checkout.shipping_method_id is None:
         return ZERO
-    taxes = get_channel_taxes(
+    taxes = get_cached_channel_taxes(
         channel=channel, country_code=tax_country(checkout, channel)
     )
     return (taxes.rate_for(tax_class_id) / HUNDRED).quantize(Decimal("0.0001"))
@@ -284,7 +284,9 @@ def recalculate_checkout(checkout: Checkout, lines: Sequence[CheckoutLine]) -> N
     channel = checkout.channel
     currency = checkout.currency
     country = tax_country(checkout, channel)
-    tax = _Taxer(get_channel_taxes(channel=channel, country_code=country), currency)
+    tax = _Taxer(
+        get_cached_channel_taxes(channel=channel, country_code=country), currency
+    )
     ids = {line.variant_id for line in lines}
     variants = variant_facts(ids)
     prices = variant_prices(channel.pk, ids)

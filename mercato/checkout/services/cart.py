@@ -466,9 +466,8 @@ def update_checkout_email(*, token: uuid.UUID, email: str) -> Checkout:
         errors.raise_if_any()
         checkout.email = value
         touch_checkout(checkout, "email")
-        recalculate_checkout(
-            checkout, checkout_lines(checkout)
-        )  # vouchers may hang on it
+        if checkout.voucher_code:  # only a voucher's conditions depend on it
+            recalculate_checkout(checkout, checkout_lines(checkout))
         return checkout
 
 
@@ -523,8 +522,10 @@ def update_checkout_address(
         if save_address:
             _save_to_book(checkout.user_id, clean)
         touch_checkout(checkout, field)
-        # Taxes follow the address's country; the delivery may no longer apply.
-        recalculate_checkout(checkout, checkout_lines(checkout))
+        # Taxes follow the shipping address's country (the billing address's when
+        # there is none), and the delivery may no longer apply.
+        if field == "shipping_address" or checkout.shipping_address_id is None:
+            recalculate_checkout(checkout, checkout_lines(checkout))
         return checkout
 
 
