@@ -509,3 +509,30 @@ def test_order_promotion_gift_line(gql: Any, catalog: Catalog) -> None:
     )["data"]["checkoutLinesUpdate"]
     assert [li["isGift"] for li in result["checkout"]["lines"]] == [False]
     assert Checkout.objects.get().lines.count() == 1
+
+
+def test_contact_changes_that_cannot_change_prices_do_not_reprice(
+    gql: Any, catalog: Catalog, count_queries: Any
+) -> None:
+    checkout_id = create(gql, catalog, (0, 2))["checkout"]["id"]
+    ship = """mutation($id: ID, $a: AddressInput!) {
+      checkoutShippingAddressUpdate(id: $id, shippingAddress: $a) { errors { code } } }"""
+    assert (
+        gql(ship, {"id": checkout_id, "a": ADDRESS})["data"][
+            "checkoutShippingAddressUpdate"
+        ]["errors"]
+        == []
+    )
+    email = """mutation($id: ID, $e: String!) {
+      checkoutEmailUpdate(id: $id, email: $e) { errors { code } } }"""
+    bill = """mutation($id: ID, $a: AddressInput!) {
+      checkoutBillingAddressUpdate(id: $id, billingAddress: $a) { errors { code } } }"""
+    with count_queries() as by_email:
+        gql(email, {"id": checkout_id, "e": "a@example.com"})
+    with count_queries() as by_billing:
+        gql(bill, {"id": checkout_id, "a": ADDRESS})
+    # Savepoints, the lock and the save (plus the address rows): no line is read.
+    for captured in (by_email, by_billing):
+        read = " ".join(q["sql"] for q in captured.captured_queries)
+        assert "checkout_checkoutline" not in read
+    assert len(by_email.captured_queries) <= 4
