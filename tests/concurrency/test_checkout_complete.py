@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models import Sum
 from django.test import Client
 
+from mercato.checkout.services import add_checkout_promo_code
 from mercato.core.errors import ValidationFailed
 from mercato.core.permissions import Actor
 from mercato.graphql.core.ids import to_global_id
@@ -24,6 +25,7 @@ from mercato.graphql.schema import get_schema
 from mercato.inventory.models import Allocation, Stock
 from mercato.order.checkout_complete import complete_checkout
 from mercato.order.models import Order
+from tests.factories.discount import make_voucher
 from tests.factories.order import add_variant, add_warehouse, make_shop, ready_checkout
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -166,4 +168,32 @@ def test_crossing_baskets_over_two_warehouses_never_oversell_or_deadlock() -> No
         sorted(r for r in results if isinstance(r, str)) == ["INSUFFICIENT_STOCK"] * 10
     )
     assert Stock.objects.aggregate(n=Sum("quantity_allocated"))["n"] == 2 * 3
+    assert_stock_consistent()
+
+
+def test_a_voucher_used_once_goes_to_exactly_one_of_twenty_orders() -> None:
+    shop = make_shop(quantity=100, price="20.00")
+    code = make_voucher(shop.channel, "ONLYONCE", value="5", usage_limit=1)
+    ids = []
+    for index in range(20):
+        checkout = ready_checkout(shop, email=f"buyer{index}@example.com")
+        add_checkout_promo_code(token=checkout.pk, promo_code="ONLYONCE")
+        ids.append(to_global_id("Checkout", checkout.pk))
+
+    results = run_together(20, lambda i: post_complete(ids[i]))
+
+    assert not [r for r in results if isinstance(r, BaseException)]
+    answers = [r for r in results if not isinstance(r, BaseException)]
+    assert {status for status, _ in answers} == {200}
+    payloads = [body["data"]["checkoutComplete"] for _, body in answers]
+    placed = [p for p in payloads if p["order"] is not None]
+    assert len(placed) == 1
+    refused = [p["errors"][0]["code"] for p in payloads if p["order"] is None]
+    assert refused == ["VOUCHER_NOT_APPLICABLE"] * 19
+    order = Order.objects.get()
+    assert order.voucher_code == "ONLYONCE"
+    code.refresh_from_db()
+    assert code.used == 1
+    # The refused checkouts took no stock.
+    assert Stock.objects.get().quantity_allocated == 1
     assert_stock_consistent()
