@@ -334,3 +334,18 @@ def test_bad_metadata_is_refused(metadata: dict[str, str], code: str) -> None:
         complete(checkout, metadata=metadata)
     assert codes_of(failed) == [code]
     assert not Order.objects.exists()
+
+
+def test_a_free_order_needs_no_payment() -> None:
+    shop = make_shop(price="30.00", allow_unpaid=False)
+    make_voucher(shop.channel, "ALLFREE", value="100", discount_value_type="PERCENTAGE")
+    checkout = ready_checkout(shop)
+    add_checkout_promo_code(token=checkout.pk, promo_code="ALLFREE")
+    checkout.refresh_from_db()
+    assert checkout.total_gross_amount == 0
+
+    order = complete(checkout)
+
+    assert order.total_gross_amount == Decimal("0")
+    assert order.undiscounted_total_gross_amount == Decimal("30.00")
+    assert not TransactionItem.objects.filter(order=order).exists()
