@@ -19,6 +19,7 @@ from mercato.attribute.models import Attribute
 from mercato.channel.models import Channel
 from mercato.checkout.models import Checkout, CheckoutLine
 from mercato.core import metadata as services
+from mercato.core.errors import ValidationFailed
 from mercato.core.models import ModelWithMetadata
 from mercato.core.permissions import Permission
 from mercato.discount.models import Promotion, Voucher
@@ -31,6 +32,7 @@ from mercato.inventory.models import Warehouse
 from mercato.menu.models import Menu, MenuItem
 from mercato.order.models import Order, OrderLine
 from mercato.page.models import Page, PageType
+from mercato.payment.models import TransactionItem
 from mercato.product.models import (
     Category,
     Collection,
@@ -49,6 +51,9 @@ class MetadataTarget(NamedTuple):
     # Public metadata anyone holding the object's ID may write (checkouts, whose
     # ID is the shopper's bearer secret); private metadata still needs ``permission``.
     public_open: bool = False
+    # The UUID field the global ID holds when it is not the primary key (a
+    # transaction's ID holds its token).
+    id_field: str | None = None
 
 
 METADATA_TYPES: dict[str, MetadataTarget] = {
@@ -80,6 +85,9 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
     "ShippingZone": MetadataTarget(ShippingZone, Permission.MANAGE_SHIPPING),
     "TaxClass": MetadataTarget(TaxClass, Permission.MANAGE_TAXES),
     "TaxConfiguration": MetadataTarget(TaxConfiguration, Permission.MANAGE_TAXES),
+    "TransactionItem": MetadataTarget(
+        TransactionItem, Permission.HANDLE_PAYMENTS, id_field="token"
+    ),
     "Voucher": MetadataTarget(Voucher, Permission.MANAGE_DISCOUNTS),
     "Warehouse": MetadataTarget(Warehouse, Permission.MANAGE_PRODUCTS),
 }
@@ -109,11 +117,18 @@ def _target(
     open_to_all = target.public_open and not private
     if not open_to_all and not actor_of(info).has_any_permission(target.permission):
         raise PermissionDenied([target.permission.value])
-    if isinstance(target.model._meta.pk, UUIDField):
+    if target.id_field is not None or isinstance(target.model._meta.pk, UUIDField):
         try:
-            return target, uuid.UUID(raw_pk)
+            key = uuid.UUID(raw_pk)
         except ValueError as exc:
             raise GraphQLError(f"Invalid ID: {global_id}.") from exc
+        if target.id_field is None:
+            return target, key
+        rows = target.model._default_manager.filter(**{target.id_field: key})
+        pk = rows.values_list("pk", flat=True).first()
+        if pk is None:
+            raise ValidationFailed.one("id", "NOT_FOUND", "The object does not exist.")
+        return target, pk
     return target, decode_id(global_id, type_name)
 
 
