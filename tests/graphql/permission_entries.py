@@ -183,6 +183,7 @@ MUTATION_ENTRIES: dict[str, Any] = {
     "transactionEventReport": frozenset({P.HANDLE_PAYMENTS}),
     "transactionInitialize": PUBLIC,
     "transactionProcess": PUBLIC,
+    "transactionRequestAction": frozenset({P.HANDLE_PAYMENTS}),
     "transactionUpdate": frozenset({P.HANDLE_PAYMENTS}),
 }
 
@@ -257,6 +258,7 @@ FIELD_ENTRIES: dict[str, Any] = {
     "Query.checkouts": frozenset({P.MANAGE_CHECKOUTS}),
     "Query.orders": frozenset({P.MANAGE_ORDERS}),
     "Order.events": frozenset({P.MANAGE_ORDERS}),
+    "Order.voucher": frozenset({P.MANAGE_DISCOUNTS}),
     "Order.privateMetadata": frozenset({P.MANAGE_ORDERS}),
     "Order.privateMetafield": frozenset({P.MANAGE_ORDERS}),
     "Order.privateMetafields": frozenset({P.MANAGE_ORDERS}),

@@ -2,7 +2,8 @@
 
 transactionInitialize, transactionProcess and paymentGatewayInitialize are open to
 anyone holding the checkout's ID (a bearer secret); the others need
-HANDLE_PAYMENTS, and the service checks which transactions an actor may change.
+HANDLE_PAYMENTS, and the service checks which transactions an actor may change
+(transactionRequestAction may be asked of any transaction, as in Saleor).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.mutations import mutation
 from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.payment.queries import payment_source, transaction_token
-from mercato.payment import services, sessions
+from mercato.payment import actions, services, sessions
 from mercato.payment.services import (
     EventData,
     EventReport,
@@ -241,6 +242,28 @@ def resolve_transaction_event_report(
         "transaction_event": result.event,
         "already_processed": result.already_processed,
     }
+
+
+@mutations.field("transactionRequestAction")
+@require_any(Permission.HANDLE_PAYMENTS)
+@mutation()
+def resolve_transaction_request_action(
+    _: None,
+    info: GraphQLResolveInfo,
+    action_type: str,
+    id: str | None = None,
+    token: Any = None,
+    amount: Decimal | None = None,
+    refund_reason: str | None = None,
+) -> dict[str, Any]:
+    result = actions.request_transaction_action(
+        actor=actor_of(info),
+        token=transaction_token(id, token),
+        action=action_type,
+        amount=amount,
+        reason=refund_reason,
+    )
+    return {"transaction": result.transaction}
 
 
 bindables = [mutations]

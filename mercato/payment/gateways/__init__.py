@@ -78,6 +78,19 @@ class PaymentGateway(Protocol):
         """Continue a session that needed the shopper's action."""
         ...
 
+    def request_action(
+        self, *, transaction: TransactionItem, action: str, amount: Decimal
+    ) -> GatewayResult:
+        """Ask the provider to CHARGE (capture an authorization), REFUND or CANCEL
+        ``amount`` of ``transaction`` (staff's or an app's transactionRequestAction).
+
+        Answer ``<action>_SUCCESS`` or ``<action>_FAILURE`` when the provider
+        decided at once, or ``<action>_REQUEST`` when it will report the outcome
+        later; give the PSP reference of the operation. ``actions`` empty means
+        "derive them from the amounts". Raise ``GatewayInputError`` when the
+        provider refuses the request (recorded as a failure)."""
+        ...
+
 
 @cache
 def _load(path: str) -> PaymentGateway:

@@ -8,6 +8,9 @@ The storefront says in ``paymentGateway.data`` what should happen::
 session's action (default: its success); ``includePspReference`` (default true)
 gives the event a fresh PSP reference. ``transactionProcess`` continues an
 action-required session the same way.
+
+Staff requests (transactionRequestAction: charge, refund, cancel) always succeed at
+once, each under a fresh PSP reference.
 """
 
 from __future__ import annotations
@@ -104,3 +107,14 @@ class DummyGateway:
         self, *, transaction: TransactionItem, action: str, amount: Decimal, data: Any
     ) -> GatewayResult:
         return self._result(transaction, action, amount, data)
+
+    def request_action(
+        self, *, transaction: TransactionItem, action: str, amount: Decimal
+    ) -> GatewayResult:
+        event_type = f"{action}_SUCCESS"
+        return GatewayResult(
+            event_type=event_type,
+            amount=amount,
+            psp_reference=f"dummy-{uuid.uuid4()}",
+            message=f"Dummy gateway: {event_type}.",
+        )
