@@ -35,12 +35,22 @@ from mercato.core.money import quantize
 from mercato.core.permissions import Actor
 from mercato.core.slugs import has_nul
 from mercato.discount.checkout import consume_voucher_code
+from mercato.discount.models import (
+    PromotionRule,
+    PromotionType,
+    RewardType,
+    VoucherChannelListing,
+    VoucherType,
+)
 from mercato.giftcard.checkout import charge_gift_cards
 from mercato.giftcard.models import GiftCard
 from mercato.inventory.allocation import StockRequest, allocate_stocks
 from mercato.inventory.models import Warehouse
 from mercato.order.models import (
+    DiscountValueType,
     Order,
+    OrderDiscount,
+    OrderDiscountType,
     OrderEvent,
     OrderEventType,
     OrderLine,
@@ -64,6 +74,21 @@ UNAVAILABLE_VARIANT_IN_CHANNEL = "UNAVAILABLE_VARIANT_IN_CHANNEL"
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class _Discount:
+    """The order-level discount of the checkout, as the order records it;
+    ``on_lines`` is False when it came off the shipping price only."""
+
+    type: str
+    value_type: str
+    value: Decimal
+    amount: Decimal
+    name: str | None
+    voucher_code: str | None
+    reason: str
+    on_lines: bool
 
 
 @dataclass(frozen=True)
@@ -180,6 +205,7 @@ def _place_order(
     redirect_url: str | None,
 ) -> Order:
     channel = Channel.objects.get(pk=checkout.channel_id)
+    checkout.channel = channel  # the delivery and tax checks read it again
     lines = _checkout_lines(checkout)
     if checkout.price_expiration <= timezone.now():
         recalculate_checkout(checkout, lines)
@@ -192,8 +218,11 @@ def _place_order(
             email=checkout.email or None,
             user_id=checkout.user_id,
         )
-    order = _create_order(checkout, channel, metadata, redirect_url)
-    order_lines = _create_lines(order, lines)
+    order = _create_order(checkout, channel, metadata, redirect_url, lines)
+    discount = _checkout_order_discount(checkout)
+    order_lines = _create_lines(order, lines, discount)
+    if discount is not None:
+        _record_discount(order, discount)
     allocate_stocks(
         channel=channel,
         requests=[
@@ -243,6 +272,106 @@ def _delivery(checkout: Checkout) -> _Delivery:
     return _Delivery(method, None, price or ZERO, tax_class_id)
 
 
+def _checkout_order_discount(checkout: Checkout) -> _Discount | None:
+    """The voucher or order promotion discount the checkout got, with how the
+    discount was defined (one query), or None without one."""
+    amount = checkout.discount_amount
+    name = checkout.discount_name
+    if amount <= 0 and not name:
+        return None
+    if checkout.voucher_code:
+        code = checkout.voucher_code
+        voucher = (
+            VoucherChannelListing.objects.filter(
+                voucher__codes__code=code, channel_id=checkout.channel_id
+            )
+            .values_list(
+                "voucher__discount_value_type",
+                "discount_value",
+                "voucher__type",
+            )
+            .first()
+        )
+        value_type, value, kind = voucher or (None, None, None)
+        if value_type is None or value is None:
+            value_type, value = DiscountValueType.FIXED, amount
+        on_lines = kind != VoucherType.SHIPPING
+        return _Discount(
+            type=OrderDiscountType.VOUCHER,
+            value_type=value_type,
+            value=value,
+            amount=amount,
+            name=name,
+            voucher_code=code,
+            reason=f"Voucher code: {code}",
+            on_lines=on_lines,
+        )
+    if amount <= 0:
+        # An order promotion's free gift: the gift line records it.
+        return _Discount(
+            type=OrderDiscountType.ORDER_PROMOTION,
+            value_type=DiscountValueType.FIXED,
+            value=amount,
+            amount=amount,
+            name=name,
+            voucher_code=None,
+            reason=f"Promotion: {name}",
+            on_lines=False,
+        )
+    # The checkout keeps the promotion's name, not its rule: the rule's reward
+    # is recorded when exactly one running subtotal rule of that name can apply.
+    now = timezone.now()
+    rewards = set(
+        PromotionRule.objects.filter(
+            promotion__name=name,
+            promotion__type=PromotionType.ORDER,
+            promotion__start_date__lte=now,
+            channels__id=checkout.channel_id,
+            reward_type=RewardType.SUBTOTAL_DISCOUNT,
+            reward_value__isnull=False,
+            reward_value_type__isnull=False,
+        )
+        .exclude(promotion__end_date__lte=now)
+        .values_list("reward_value_type", "reward_value")
+    )
+    reward_type, reward_value = (
+        rewards.pop() if len(rewards) == 1 else (DiscountValueType.FIXED, amount)
+    )
+    return _Discount(
+        type=OrderDiscountType.ORDER_PROMOTION,
+        value_type=reward_type or DiscountValueType.FIXED,
+        value=amount if reward_value is None else reward_value,
+        amount=amount,
+        name=name,
+        voucher_code=None,
+        reason=f"Promotion: {name}",
+        on_lines=True,
+    )
+
+
+def _record_discount(order: Order, discount: _Discount) -> None:
+    if discount.amount <= 0:
+        return
+    OrderDiscount.objects.create(
+        order=order,
+        type=discount.type,
+        value_type=discount.value_type,
+        value=discount.value,
+        amount_value=discount.amount,
+        currency=order.currency,
+        name=discount.name,
+        reason=discount.reason,
+        voucher_code=discount.voucher_code,
+    )
+
+
+def _line_weight(line: CheckoutLine) -> float:
+    variant = line.variant
+    product = variant.product
+    weight = variant.weight or product.weight or product.product_type.weight
+    return (weight or 0.0) * line.quantity
+
+
 def _net_of(gross: Decimal, rate: Decimal, currency: str) -> Decimal:
     return quantize(gross / (ONE + rate), currency) if rate else gross
 
@@ -258,6 +387,7 @@ def _create_order(
     channel: Channel,
     metadata: Mapping[str, str],
     redirect_url: str | None,
+    lines: Sequence[CheckoutLine],
 ) -> Order:
     currency = checkout.currency
     delivery = _delivery(checkout)
@@ -302,19 +432,39 @@ def _create_order(
         discount_name=checkout.discount_name,
         customer_note=checkout.customer_note,
         redirect_url=redirect_url,
+        weight=sum((_line_weight(line) for line in lines), 0.0),
         checkout_token=checkout.pk,
         metadata={**(checkout.metadata or {}), **metadata},
         private_metadata=dict(checkout.private_metadata or {}),
     )
 
 
-def _order_line(order: Order, line: CheckoutLine) -> OrderLine:
+def _unit_discount_reason(
+    line: CheckoutLine, unit_discount: Decimal, discount: _Discount | None
+) -> str | None:
+    """Why the line's unit price is below its undiscounted price."""
+    if line.is_gift:
+        return discount.reason if discount is not None else "Promotion gift"
+    if unit_discount <= 0:
+        return None
+    if discount is None or not discount.on_lines:
+        return "Catalogue promotion"
+    # An entire-order discount reaches every line; one for specific products
+    # (or once per order) the lines it discounts, which cannot be told apart
+    # here from catalogue promotions.
+    return discount.reason
+
+
+def _order_line(
+    order: Order, line: CheckoutLine, discount: _Discount | None
+) -> OrderLine:
     currency = order.currency
     variant = line.variant
     product = variant.product
     rate = line.tax_rate
     undiscounted_unit_gross = line.undiscounted_unit_price_amount
     undiscounted_total_gross = line.undiscounted_total_price_amount
+    unit_discount = max(undiscounted_unit_gross - line.unit_price_gross_amount, ZERO)
     return OrderLine(
         order=order,
         variant=variant,
@@ -338,8 +488,12 @@ def _order_line(order: Order, line: CheckoutLine) -> OrderLine:
             undiscounted_total_gross, rate, currency
         ),
         undiscounted_total_price_gross_amount=undiscounted_total_gross,
-        unit_discount_amount=max(
-            undiscounted_unit_gross - line.unit_price_gross_amount, ZERO
+        unit_discount_amount=unit_discount,
+        unit_discount_reason=_unit_discount_reason(line, unit_discount, discount),
+        voucher_code=(
+            discount.voucher_code
+            if discount is not None and discount.on_lines and unit_discount > 0
+            else None
         ),
         tax_rate=rate,
         metadata=dict(line.metadata or {}),
@@ -347,8 +501,12 @@ def _order_line(order: Order, line: CheckoutLine) -> OrderLine:
     )
 
 
-def _create_lines(order: Order, lines: Sequence[CheckoutLine]) -> list[OrderLine]:
-    return OrderLine.objects.bulk_create([_order_line(order, line) for line in lines])
+def _create_lines(
+    order: Order, lines: Sequence[CheckoutLine], discount: _Discount | None
+) -> list[OrderLine]:
+    return OrderLine.objects.bulk_create(
+        [_order_line(order, line, discount) for line in lines]
+    )
 
 
 def _pay_with_gift_cards(checkout: Checkout, order: Order) -> Decimal:

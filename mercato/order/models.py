@@ -150,6 +150,9 @@ class Order(ModelWithMetadata):
     customer_note = models.TextField(blank=True, default="")
     redirect_url = models.URLField(max_length=2048, null=True, blank=True)
     display_gross_prices = models.BooleanField(default=True)
+    # Kilograms: each line's variant weight (else its product's, else its
+    # product type's) times its quantity, as it was when the order was placed.
+    weight = models.FloatField(default=0)
     checkout_token = models.UUIDField(unique=True, null=True, blank=True)
 
     class Meta(ModelWithMetadata.Meta):
@@ -195,6 +198,51 @@ class OrderLine(ModelWithMetadata):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.product_name}"
+
+
+class OrderDiscountType(models.TextChoices):
+    """Where an order's discount came from (Saleor's OrderDiscountType)."""
+
+    SALE = "SALE", "Sale"
+    VOUCHER = "VOUCHER", "Voucher"
+    MANUAL = "MANUAL", "Manual"
+    PROMOTION = "PROMOTION", "Promotion"
+    ORDER_PROMOTION = "ORDER_PROMOTION", "Order promotion"
+
+
+class DiscountValueType(models.TextChoices):
+    FIXED = "FIXED", "Fixed"
+    PERCENTAGE = "PERCENTAGE", "Percentage"
+
+
+class OrderDiscount(models.Model):
+    """A discount the order got as a whole, recorded when it was placed.
+
+    ``value`` is what the discount was defined as (an amount or a percentage,
+    per ``value_type``); ``amount`` is what it took off the order, in the
+    order's currency.
+    """
+
+    order = models.ForeignKey(Order, related_name="discounts", on_delete=models.CASCADE)
+    type = models.CharField(max_length=32, choices=OrderDiscountType.choices)
+    value_type = models.CharField(
+        max_length=16,
+        choices=DiscountValueType.choices,
+        default=DiscountValueType.FIXED,
+    )
+    value = _money()
+    amount_value = _money()
+    currency = models.CharField(max_length=3)
+    name = models.CharField(max_length=255, null=True, blank=True)
+    translated_name = models.CharField(max_length=255, null=True, blank=True)
+    reason = models.TextField(null=True, blank=True)
+    voucher_code = models.CharField(max_length=255, null=True, blank=True)
+
+    class Meta:
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.amount_value} {self.currency}"
 
 
 class OrderEvent(models.Model):

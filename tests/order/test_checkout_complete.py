@@ -296,6 +296,54 @@ def test_complete_runs_in_a_bounded_number_of_queries(count_queries: Any) -> Non
     )
 
 
+def test_complete_with_a_voucher_stays_in_the_query_bound(count_queries: Any) -> None:
+    shop = make_shop(shipping_required=True)
+    variants = [add_variant(shop) for _ in range(4)]
+    method = make_method(shop)
+    make_voucher(shop.channel, "SAVE", value="10", discount_value_type="PERCENTAGE")
+    checkout = ready_checkout(shop, [(v, 2) for v in variants], shipping_method=method)
+    add_checkout_promo_code(token=checkout.pk, promo_code="SAVE")
+    checkout.refresh_from_db()
+
+    with count_queries() as queries:
+        order = complete(checkout)
+
+    [discount] = order.discounts.all()
+    assert (discount.type, discount.value_type, discount.value) == (
+        "VOUCHER",
+        "PERCENTAGE",
+        Decimal("10"),
+    )
+    assert discount.amount_value == order.discount_amount == Decimal("8.00")
+    assert len(queries) < 40, "\n".join(
+        q["sql"][:120] for q in queries.captured_queries
+    )
+
+
+def test_shipping_voucher_discount_is_not_put_on_the_lines() -> None:
+    shop = make_shop(shipping_required=True)
+    method = make_method(shop, price="5.00")
+    make_voucher(
+        shop.channel,
+        "SHIPFREE",
+        value="100",
+        type="SHIPPING",
+        discount_value_type="PERCENTAGE",
+    )
+    checkout = ready_checkout(shop, shipping_method=method)
+    add_checkout_promo_code(token=checkout.pk, promo_code="SHIPFREE")
+    checkout.refresh_from_db()
+
+    order = complete(checkout)
+
+    [discount] = order.discounts.all()
+    assert discount.amount_value == Decimal("5.00")
+    line = order.lines.get()
+    assert line.unit_discount_amount == 0
+    assert line.unit_discount_reason is None
+    assert line.voucher_code is None
+
+
 def test_gift_lines_stay_gifts() -> None:
     shop = make_shop()
     checkout = ready_checkout(shop)
