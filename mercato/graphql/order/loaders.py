@@ -5,13 +5,26 @@ from __future__ import annotations
 from mercato.app.models import App
 from mercato.graphql.core.dataloaders import Loader, RelatedListLoader, attach_batch
 from mercato.inventory.models import Allocation
-from mercato.order.models import OrderEvent, OrderLine
+from mercato.order.models import OrderDiscount, OrderEvent, OrderLine
+from mercato.shipping.models import ShippingMethod
 
 
 class LinesByOrderLoader(RelatedListLoader):
     model = OrderLine
     owner = "order"
     ordering = ("pk",)
+
+
+class DiscountsByOrderLoader(RelatedListLoader):
+    model = OrderDiscount
+    owner = "order"
+    ordering = ("pk",)
+
+
+class ShippingMethodByIdLoader(Loader[int, ShippingMethod]):
+    def batch_load(self, keys: list[int]) -> dict[int, ShippingMethod]:
+        found = attach_batch(list(ShippingMethod.objects.filter(pk__in=keys)))
+        return {m.pk: m for m in found}
 
 
 class EventsByOrderLoader(RelatedListLoader):

@@ -17,25 +17,40 @@ from graphql import GraphQLResolveInfo
 from mercato.account.models import Address, User
 from mercato.app.models import App
 from mercato.channel.models import Channel
+from mercato.checkout.delivery import DeliveryOption
 from mercato.core.languages import to_enum_value
 from mercato.core.money import Money, TaxedMoney
 from mercato.core.permissions import Permission
+from mercato.discount.models import Voucher
 from mercato.graphql.channel.loaders import ChannelByIdLoader
-from mercato.graphql.checkout.loaders import UserByIdLoader
+from mercato.graphql.checkout.loaders import UserByIdLoader, VoucherByCodeLoader
 from mercato.graphql.core.dataloaders import Loader, channel_of, get_loader
 from mercato.graphql.core.ids import to_global_id
+from mercato.graphql.core.images import image
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.inventory.loaders import AddressByIdLoader, WarehouseByIdLoader
 from mercato.graphql.order.loaders import (
     AllocationsByLineLoader,
     AppByIdLoader,
+    DiscountsByOrderLoader,
     EventsByOrderLoader,
     LinesByOrderLoader,
+    ShippingMethodByIdLoader,
 )
-from mercato.graphql.product.loaders import VariantByIdLoader
+from mercato.graphql.product.loaders import (
+    MediaByProductLoader,
+    MediaByVariantLoader,
+    VariantByIdLoader,
+)
 from mercato.inventory.models import Allocation, Warehouse
-from mercato.order.models import Order, OrderEvent, OrderLine, OrderStatus
+from mercato.order.models import (
+    Order,
+    OrderDiscount,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+)
 from mercato.order.queries import (
     may_see_order_details,
     may_see_order_user,
@@ -47,6 +62,7 @@ from mercato.product.models import ProductVariant
 order_type = ObjectType("Order")
 line_type = ObjectType("OrderLine")
 event_type = ObjectType("OrderEvent")
+discount_type = ObjectType("OrderDiscount")
 allocation_type = ObjectType("Allocation")
 
 bind_metadata(order_type, Permission.MANAGE_ORDERS)
@@ -241,6 +257,61 @@ def resolve_discount(root: Order, info: GraphQLResolveInfo) -> Money | None:
     return Money(root.discount_amount, root.currency)
 
 
+def _shipping_method(info: GraphQLResolveInfo, root: Order) -> DeliveryOption | None:
+    """The order's shipping method (while it exists) at the price the order
+    was placed with."""
+    if root.shipping_method_id is None:
+        return None
+    method = get_loader(info.context, ShippingMethodByIdLoader).load_for(
+        root, lambda o: o.shipping_method_id
+    )
+    if method is None:
+        return None
+    return DeliveryOption(
+        method=method, price=Money(root.base_shipping_price_amount, root.currency)
+    )
+
+
+@order_type.field("deliveryMethod")
+def resolve_delivery_method(
+    root: Order, info: GraphQLResolveInfo
+) -> Warehouse | DeliveryOption | None:
+    if root.collection_point_id is not None:
+        return get_loader(info.context, WarehouseByIdLoader).load_for(
+            root, lambda o: o.collection_point_id
+        )
+    return _shipping_method(info, root)
+
+
+@order_type.field("shippingMethod")
+def resolve_shipping_method(
+    root: Order, info: GraphQLResolveInfo
+) -> DeliveryOption | None:
+    return _shipping_method(info, root)
+
+
+@order_type.field("discounts")
+def resolve_discounts(root: Order, info: GraphQLResolveInfo) -> list[OrderDiscount]:
+    return (
+        get_loader(info.context, DiscountsByOrderLoader).load_for(root, lambda o: o.pk)
+        or []
+    )
+
+
+@order_type.field("voucher")
+@require_any(Permission.MANAGE_DISCOUNTS)
+def resolve_voucher(root: Order, info: GraphQLResolveInfo) -> Voucher | None:
+    if not root.voucher_code:
+        return None
+    loader = get_loader(info.context, VoucherByCodeLoader, order_channel(info, root))
+    return loader.load_for(root, lambda o: o.voucher_code)
+
+
+@order_type.field("weight")
+def resolve_weight(root: Order, info: GraphQLResolveInfo) -> dict[str, Any]:
+    return {"unit": "KG", "value": root.weight}
+
+
 # ---------------------------------------------------------------- OrderLine
 
 
@@ -308,6 +379,49 @@ def resolve_variant(root: OrderLine, info: GraphQLResolveInfo) -> ProductVariant
     return loader.load_for(root, lambda line: line.variant_id)
 
 
+@line_type.field("thumbnail")
+def resolve_line_thumbnail(
+    root: OrderLine,
+    info: GraphQLResolveInfo,
+    size: int | None = None,
+    format: str | None = None,
+) -> dict[str, Any] | None:
+    """The variant's first image, else its product's; none once the variant
+    is deleted."""
+    variant = get_loader(info.context, VariantByIdLoader, channel_of(root)).load_for(
+        root, lambda line: line.variant_id
+    )
+    if variant is None:
+        return None
+    media = get_loader(info.context, MediaByVariantLoader).load_for(
+        variant, lambda v: v.pk
+    ) or get_loader(info.context, MediaByProductLoader).load_for(
+        variant, lambda v: v.product_id
+    )
+    if not media:
+        return None
+    first = media[0]
+    return image(
+        info,
+        kind="ProductMedia",
+        pk=first.pk,
+        stored_name=first.image.name or "",
+        alt=first.alt,
+        size=size,
+        format=format,
+    )
+
+
+@line_type.field("unitDiscountValue")
+def resolve_unit_discount_value(root: OrderLine, info: GraphQLResolveInfo) -> Decimal:
+    return root.unit_discount_amount
+
+
+@line_type.field("unitDiscountType")
+def resolve_unit_discount_type(root: OrderLine, info: GraphQLResolveInfo) -> str | None:
+    return "FIXED" if root.unit_discount_amount > 0 else None
+
+
 @line_type.field("translatedProductName")
 def resolve_translated_product_name(root: OrderLine, info: GraphQLResolveInfo) -> str:
     return root.product_name
@@ -349,6 +463,32 @@ def resolve_allocation_warehouse(
 ) -> Warehouse | None:
     loader = get_loader(info.context, WarehouseByIdLoader)
     return loader.load_for(root, lambda a: a.stock.warehouse_id)
+
+
+# ---------------------------------------------------------------- OrderDiscount
+
+
+@discount_type.field("id")
+def resolve_discount_id(root: OrderDiscount, info: GraphQLResolveInfo) -> str:
+    return to_global_id("OrderDiscount", root.pk)
+
+
+@discount_type.field("valueType")
+def resolve_discount_value_type(root: OrderDiscount, info: GraphQLResolveInfo) -> str:
+    return root.value_type
+
+
+@discount_type.field("translatedName")
+def resolve_discount_translated_name(
+    root: OrderDiscount, info: GraphQLResolveInfo
+) -> str | None:
+    return root.translated_name or root.name
+
+
+@discount_type.field("amount")
+@discount_type.field("total")
+def resolve_discount_total(root: OrderDiscount, info: GraphQLResolveInfo) -> Money:
+    return Money(root.amount_value, root.currency)
 
 
 # ---------------------------------------------------------------- OrderEvent
@@ -393,4 +533,4 @@ def resolve_event_order_number(root: OrderEvent, info: GraphQLResolveInfo) -> st
     return str(number)
 
 
-bindables = [order_type, line_type, event_type, allocation_type]
+bindables = [order_type, line_type, event_type, allocation_type, discount_type]
