@@ -16,7 +16,12 @@ from mercato.discount.models import PromotionType, RewardType, RewardValueType
 from mercato.graphql.core.ids import to_global_id
 from mercato.order.checkout_complete import complete_checkout
 from mercato.order.models import Order
-from mercato.product.models import ProductMedia, ProductVariant, VariantMedia
+from mercato.product.models import (
+    ProductMedia,
+    ProductVariant,
+    ProductVariantChannelListing,
+    VariantMedia,
+)
 from mercato.shipping.models import ShippingMethod
 from tests.factories.discount import PromotionFactory, make_rule, make_voucher
 from tests.factories.order import (
@@ -245,6 +250,47 @@ def test_order_promotion_discount_is_recorded(gql: Any) -> None:
     assert line["unitDiscount"]["amount"] == 3.0
     assert line["unitDiscountReason"] == "Promotion: Big basket"
     assert line["voucherCode"] is None
+
+
+def test_promotion_gift_line_names_the_promotion_without_an_order_discount(
+    gql: Any,
+) -> None:
+    shop = make_shop(price="20.00")
+    gift = add_variant(shop, price="7.00")
+    promotion = PromotionFactory(name="Free socks", type=PromotionType.ORDER)
+    rule = make_rule(
+        promotion,
+        [shop.channel],
+        reward_type=RewardType.GIFT,
+        order_predicate={
+            "discountedObjectPredicate": {"baseSubtotalPrice": {"range": {"gte": "5"}}}
+        },
+    )
+    rule.gifts.set([gift])
+    order = complete(ready_checkout(shop))
+
+    data = read(gql, order)
+
+    assert data["discounts"] == []
+    paid, free = data["lines"]
+    assert paid["unitDiscountReason"] is None
+    assert free["unitDiscount"]["amount"] == 7.0
+    assert free["unitDiscountReason"] == "Promotion: Free socks"
+
+
+def test_catalogue_promotion_is_the_reason_without_an_order_discount(
+    gql: Any,
+) -> None:
+    shop = make_shop(price="20.00")
+    ProductVariantChannelListing.objects.filter(variant=shop.variant).update(
+        discounted_price_amount=Decimal("15.00")
+    )
+    order = complete(ready_checkout(shop))
+
+    [line] = read(gql, order)["lines"]
+
+    assert line["unitDiscount"]["amount"] == 5.0
+    assert line["unitDiscountReason"] == "Catalogue promotion"
 
 
 def test_order_without_discounts(gql: Any) -> None:
