@@ -109,6 +109,9 @@ class TransactionItem(ModelWithMetadata):
         on_delete=models.SET_NULL,
     )
     idempotency_key = models.CharField(max_length=512, null=True, blank=True)
+    # What the provider reported about the payment method (see payment.methods);
+    # null until reported.
+    payment_method_details = models.JSONField(null=True, blank=True)
 
     class Meta(ModelWithMetadata.Meta):
         ordering = ("created_at", "pk")

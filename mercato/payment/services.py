@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mercato.core.errors import ErrorCollector, ValidationFailed
 from mercato.core.permissions import Actor
+from mercato.payment.methods import PaymentMethodDetails, check_details
 from mercato.payment.models import (
     TransactionEvent,
     TransactionEventType,
@@ -69,6 +70,7 @@ class TransactionData:
     metadata: dict[str, str] | None = None
     private_metadata: dict[str, str] | None = None
     external_url: str | None = None
+    payment_method_details: PaymentMethodDetails | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def _check_data(data: TransactionData, currency: str, prefix: str) -> None:
     for key in {**(data.metadata or {}), **(data.private_metadata or {})}:
         if not key.strip():
             errors.add(f"{prefix}.metadata", "METADATA_KEY_REQUIRED", "Empty key.")
+    check_details(errors, f"{prefix}.paymentMethodDetails", data.payment_method_details)
     errors.raise_if_any()
 
 
@@ -120,6 +123,8 @@ def _apply_fields(item: TransactionItem, data: TransactionData) -> None:
         item.metadata = {**item.metadata, **data.metadata}
     if data.private_metadata:
         item.private_metadata = {**item.private_metadata, **data.private_metadata}
+    if data.payment_method_details is not None:
+        item.payment_method_details = data.payment_method_details.to_json()
 
 
 def _adjust_amounts(item: TransactionItem, data: TransactionData, actor: Actor) -> None:
@@ -256,6 +261,7 @@ class EventReport:
     available_actions: Sequence[str] | None = None
     metadata: dict[str, str] | None = None
     private_metadata: dict[str, str] | None = None
+    payment_method_details: PaymentMethodDetails | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +285,7 @@ def _check_report(report: EventReport, currency: str) -> None:
     for key in {**(report.metadata or {}), **(report.private_metadata or {})}:
         if not key.strip():
             errors.add("transactionMetadata", INVALID, "Empty metadata key.")
+    check_details(errors, "paymentMethodDetails", report.payment_method_details)
     errors.raise_if_any()
 
 
@@ -338,6 +345,8 @@ def report_transaction_event(
             item.metadata = {**item.metadata, **report.metadata}
         if report.private_metadata:
             item.private_metadata = {**item.private_metadata, **report.private_metadata}
+        if report.payment_method_details is not None:
+            item.payment_method_details = report.payment_method_details.to_json()
         item.save()
         recalculate(item)
     return ReportResult(item, event, already_processed=False)

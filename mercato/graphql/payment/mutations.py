@@ -22,6 +22,7 @@ from mercato.graphql.core.mutations import mutation
 from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.payment.queries import payment_source, transaction_token
 from mercato.payment import actions, services, sessions
+from mercato.payment.methods import CARD, GIFT_CARD, OTHER, PaymentMethodDetails
 from mercato.payment.services import (
     EventData,
     EventReport,
@@ -68,6 +69,22 @@ def _money(value: dict[str, Any] | None) -> MoneyInput | None:
     return MoneyInput(amount=Decimal(value["amount"]), currency=str(value["currency"]))
 
 
+def _method_details(value: dict[str, Any] | None) -> PaymentMethodDetails | None:
+    """The one method given in a PaymentMethodDetailsInput; type "" (INVALID in
+    the service) when none or several are given."""
+    if value is None:
+        return None
+    given = [
+        (kind, value[key])
+        for key, kind in (("card", CARD), ("gift_card", GIFT_CARD), ("other", OTHER))
+        if value.get(key) is not None
+    ]
+    if len(given) != 1:
+        return PaymentMethodDetails(type="", name="")
+    kind, fields = given[0]
+    return PaymentMethodDetails(type=kind, **fields)
+
+
 def _transaction_data(data: dict[str, Any] | None) -> TransactionData | None:
     if data is None:
         return None
@@ -83,6 +100,7 @@ def _transaction_data(data: dict[str, Any] | None) -> TransactionData | None:
         metadata=_metadata(data.get("metadata")),
         private_metadata=_metadata(data.get("private_metadata")),
         external_url=data.get("external_url"),
+        payment_method_details=_method_details(data.get("payment_method_details")),
     )
 
 
@@ -221,6 +239,7 @@ def resolve_transaction_event_report(
     available_actions: list[str] | None = None,
     transaction_metadata: list[dict[str, str]] | None = None,
     transaction_private_metadata: list[dict[str, str]] | None = None,
+    payment_method_details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     result = services.report_transaction_event(
         actor=actor_of(info),
@@ -235,6 +254,7 @@ def resolve_transaction_event_report(
             available_actions=available_actions,
             metadata=_metadata(transaction_metadata),
             private_metadata=_metadata(transaction_private_metadata),
+            payment_method_details=_method_details(payment_method_details),
         ),
     )
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ariadne import ObjectType, UnionType
+from ariadne import InterfaceType, ObjectType, UnionType
 from graphql import GraphQLResolveInfo
 
 from mercato.account.models import User
@@ -41,6 +41,13 @@ event_type = ObjectType("TransactionEvent")
 gateway_type = ObjectType("PaymentGateway")
 checkout_type = ObjectType("Checkout")
 user_or_app = UnionType("UserOrApp")
+method_details = InterfaceType("PaymentMethodDetails")
+
+_METHOD_TYPES = {
+    "CARD": "CardPaymentMethodDetails",
+    "GIFT_CARD": "GiftCardPaymentMethodDetails",
+    "OTHER": "OtherPaymentMethodDetails",
+}
 
 bind_metadata(transaction_type, Permission.HANDLE_PAYMENTS)
 
@@ -128,6 +135,21 @@ def resolve_transaction_created_by(
     root: TransactionItem, info: GraphQLResolveInfo
 ) -> User | App | None:
     return _creator(info, root)
+
+
+@transaction_type.field("paymentMethodDetails")
+def resolve_payment_method_details(
+    root: TransactionItem, info: GraphQLResolveInfo
+) -> dict[str, Any] | None:
+    details = root.payment_method_details
+    if not isinstance(details, dict) or details.get("type") not in _METHOD_TYPES:
+        return None
+    return {"is_saleor_giftcard": False, **details}
+
+
+@method_details.type_resolver
+def resolve_method_details_type(obj: dict[str, Any], *_: Any) -> str | None:
+    return _METHOD_TYPES.get(obj.get("type", ""))
 
 
 # ---------------------------------------------------------------- TransactionEvent
@@ -230,4 +252,11 @@ def resolve_stored_payment_methods(
     return []
 
 
-bindables = [transaction_type, event_type, gateway_type, checkout_type, user_or_app]
+bindables = [
+    transaction_type,
+    event_type,
+    gateway_type,
+    checkout_type,
+    user_or_app,
+    method_details,
+]
