@@ -20,7 +20,7 @@ from mercato.core.money import Money, quantize
 from mercato.inventory.models import Stock, Warehouse
 from mercato.product.models import ProductVariant, ProductVariantChannelListing
 from mercato.shipping.models import ShippingMethod
-from mercato.shipping.queries import applicable_shipping_methods
+from mercato.shipping.queries import ShippingRequest, applicable_shipping_methods_batch
 
 CLICK_AND_COLLECT_LOCAL = "local"
 CLICK_AND_COLLECT_ALL = "all"
@@ -147,18 +147,43 @@ def shipping_options(
     channel: Channel | None = None,
 ) -> list[DeliveryOption]:
     """The shipping methods that can deliver the lines to ``address``, cheapest
-    first; none without an address or when nothing needs shipping."""
-    if address is None or not facts.shipping_required or not address.country:
-        return []
-    found = applicable_shipping_methods(
-        channel=channel or checkout.channel,
-        country_code=address.country,
-        postal_code=address.postal_code or None,
-        subtotal=facts.subtotal,
-        weight=facts.weight,
-        product_ids=facts.product_ids,
-    )
-    return [DeliveryOption(method=m.method, price=m.price) for m in found]
+    first; none without an address or when nothing needs shipping (one query).
+
+    ``channel`` is accepted for callers that hold the checkout's channel; the
+    lookup needs only the checkout's ``channel_id``.
+    """
+    del channel
+    return shipping_options_by_checkout([(checkout, facts, address)])[checkout.pk]
+
+
+def shipping_options_by_checkout(
+    items: Sequence[tuple[Checkout, LineFacts, Address | None]],
+) -> dict[Any, list[DeliveryOption]]:
+    """``shipping_options`` of several checkouts by token, in one query at most."""
+    found: dict[Any, list[DeliveryOption]] = {c.pk: [] for c, _, _ in items}
+    asking = [
+        (checkout, facts, address)
+        for checkout, facts, address in items
+        if address is not None and facts.shipping_required and address.country
+    ]
+    requests = [
+        ShippingRequest(
+            channel_id=checkout.channel_id,
+            country_code=str(address.country),
+            postal_code=address.postal_code or None,
+            subtotal=facts.subtotal,
+            weight=facts.weight,
+            product_ids=facts.product_ids,
+        )
+        for checkout, facts, address in asking
+        if address is not None
+    ]
+    methods = applicable_shipping_methods_batch(requests)
+    for (checkout, _, _), applicable in zip(asking, methods, strict=True):
+        found[checkout.pk] = [
+            DeliveryOption(method=m.method, price=m.price) for m in applicable
+        ]
+    return found
 
 
 def collection_points(checkout: Checkout, facts: LineFacts) -> list[Warehouse]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Func, OuterRef, Q
+from django.db.models.functions import JSONObject
 
 from mercato.channel.models import Channel
 from mercato.core.money import Money
@@ -63,17 +66,156 @@ def is_postal_code_allowed(
     return not matched
 
 
-def _zones_for_country(channel: Channel, country_code: str) -> list[int]:
-    country = country_code.upper()
-    zones = ShippingZone.objects.filter(channels=channel)
-    matching = list(
-        zones.filter(countries__contains=[country]).values_list("pk", flat=True)
+@dataclass(frozen=True)
+class ShippingRequest:
+    """An order to deliver: where, in which channel, how much and how heavy."""
+
+    channel_id: int
+    country_code: str
+    postal_code: str | None
+    subtotal: Decimal
+    weight: float | None
+    product_ids: tuple[int, ...] = ()
+
+
+def _is_within(value: Any, minimum: Any | None, maximum: Any | None) -> bool:
+    return (minimum is None or minimum <= value) and (
+        maximum is None or maximum >= value
     )
-    covered = ShippingZone.objects.filter(countries__contains=[country]).exists()
-    if not covered:
-        # The default zone serves the countries no other zone names.
-        matching += list(zones.filter(default=True).values_list("pk", flat=True))
-    return matching
+
+
+def _accepts(listing: ShippingMethodChannelListing, request: ShippingRequest) -> bool:
+    """Whether the listed method's order limits admit the request."""
+    method = listing.shipping_method
+    if method.type == ShippingMethodType.PRICE:
+        return _is_within(
+            request.subtotal,
+            listing.minimum_order_price_amount,
+            listing.maximum_order_price_amount,
+        )
+    if method.type == ShippingMethodType.WEIGHT:
+        return _is_within(
+            request.weight or 0.0,
+            method.minimum_order_weight,
+            method.maximum_order_weight,
+        )
+    return False
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A channel listing with what decides whom its method serves."""
+
+    listing: ShippingMethodChannelListing
+    countries: frozenset[str]  # of the method's zone
+    default: bool  # whether the zone is a default one
+    excluded: frozenset[int]  # the requested products the method excludes
+    rules: list[ShippingMethodPostalCodeRule]
+
+    def serves(self, request: ShippingRequest, country: str, covered: set[str]) -> bool:
+        """Whether the method delivers ``request`` (to ``country``, in upper case;
+        ``covered``: the countries some zone names)."""
+        if self.listing.channel_id != request.channel_id:
+            return False
+        if country not in self.countries and not (
+            self.default and country not in covered
+        ):
+            return False
+        if self.excluded.intersection(request.product_ids):
+            return False
+        if not _accepts(self.listing, request):
+            return False
+        return request.postal_code is None or is_postal_code_allowed(
+            request.postal_code, self.rules
+        )
+
+
+def applicable_shipping_methods_batch(
+    requests: Sequence[ShippingRequest],
+) -> list[list[ApplicableMethod]]:
+    """``applicable_shipping_methods`` of many requests, in the same order, in one
+    query whatever their number.
+
+    The query reads the channel listings of the methods whose zone is in the
+    listing's channel and names one of the requested countries (or is a default
+    zone), each with its zone's countries, its postal code rules and which of the
+    requested products it excludes, plus which requested countries any zone names
+    (a default zone serves only the countries no zone names). The limits are
+    checked here.
+    """
+    results: list[list[ApplicableMethod]] = [[] for _ in requests]
+    if not requests:
+        return results
+    countries = sorted({r.country_code.upper() for r in requests})
+    product_ids = sorted({p for r in requests for p in r.product_ids})
+    zone = "shipping_method__shipping_zone"
+    rules = ShippingMethodPostalCodeRule.objects.filter(
+        shipping_method_id=OuterRef("shipping_method_id")
+    ).order_by("pk")
+    naming = (
+        ShippingZone.objects.filter(countries__overlap=countries)
+        .annotate(country=Func(F("countries"), function="unnest"))
+        .values("country")
+    )
+    listings = (
+        ShippingMethodChannelListing.objects.filter(
+            channel_id__in={r.channel_id for r in requests},
+            **{f"{zone}__channels": F("channel_id")},
+        )
+        .filter(
+            Q(**{f"{zone}__countries__overlap": countries})
+            | Q(**{f"{zone}__default": True})
+        )
+        .annotate(
+            zone_countries=F(f"{zone}__countries"),
+            zone_default=F(f"{zone}__default"),
+            covered_countries=ArraySubquery(naming),
+            rules=ArraySubquery(
+                rules.values(
+                    json=JSONObject(start="start", end="end", kind="inclusion_type")
+                )
+            ),
+            excluded=ArraySubquery(
+                ShippingMethod.excluded_products.through.objects.filter(
+                    shippingmethod_id=OuterRef("shipping_method_id"),
+                    product_id__in=product_ids,
+                ).values("product_id")
+            ),
+        )
+        .select_related("shipping_method")
+        .order_by("price_amount", "shipping_method_id")
+    )
+    rows = list(listings)
+    if not rows:
+        return results
+    covered = set(rows[0].covered_countries or ())
+    candidates = [
+        _Candidate(
+            listing=listing,
+            countries=frozenset(listing.zone_countries),
+            default=listing.zone_default,
+            excluded=frozenset(listing.excluded or ()),
+            rules=[
+                ShippingMethodPostalCodeRule(
+                    shipping_method=listing.shipping_method,
+                    start=rule["start"],
+                    end=rule["end"],
+                    inclusion_type=rule["kind"],
+                )
+                for rule in listing.rules or ()
+            ],
+        )
+        for listing in rows
+    ]
+    for request, found in zip(requests, results, strict=True):
+        country = request.country_code.upper()
+        for candidate in candidates:
+            if candidate.serves(request, country, covered):
+                listing = candidate.listing
+                price = Money(listing.price_amount, listing.currency)
+                method = listing.shipping_method
+                found.append(ApplicableMethod(method, listing, price))
+    return results
 
 
 def applicable_shipping_methods(
@@ -90,51 +232,14 @@ def applicable_shipping_methods(
     Price-based methods need ``subtotal`` within their minimum/maximum order price
     in the channel, weight-based ones ``weight`` within their order weight limits
     (a missing weight counts as 0). Methods that exclude one of ``product_ids`` or
-    whose postal code rules refuse ``postal_code`` are left out.
+    whose postal code rules refuse ``postal_code`` are left out. One query.
     """
-    zone_ids = _zones_for_country(channel, country_code)
-    if not zone_ids:
-        return []
-    order_weight = weight or 0.0
-    by_price = (
-        Q(shipping_method__type=ShippingMethodType.PRICE)
-        & Q(
-            Q(minimum_order_price_amount__isnull=True)
-            | Q(minimum_order_price_amount__lte=subtotal)
-        )
-        & Q(
-            Q(maximum_order_price_amount__isnull=True)
-            | Q(maximum_order_price_amount__gte=subtotal)
-        )
+    request = ShippingRequest(
+        channel_id=channel.pk,
+        country_code=country_code,
+        postal_code=postal_code,
+        subtotal=subtotal,
+        weight=weight,
+        product_ids=tuple(product_ids),
     )
-    by_weight = (
-        Q(shipping_method__type=ShippingMethodType.WEIGHT)
-        & Q(
-            Q(shipping_method__minimum_order_weight__isnull=True)
-            | Q(shipping_method__minimum_order_weight__lte=order_weight)
-        )
-        & Q(
-            Q(shipping_method__maximum_order_weight__isnull=True)
-            | Q(shipping_method__maximum_order_weight__gte=order_weight)
-        )
-    )
-    listings = (
-        ShippingMethodChannelListing.objects.filter(
-            channel=channel, shipping_method__shipping_zone_id__in=zone_ids
-        )
-        .filter(by_price | by_weight)
-        .exclude(shipping_method__excluded_products__in=list(product_ids))
-        .select_related("shipping_method")
-        .prefetch_related("shipping_method__postal_code_rules")
-        .order_by("price_amount", "shipping_method_id")
-    )
-    found = []
-    for listing in listings:
-        method = listing.shipping_method
-        if postal_code is not None and not is_postal_code_allowed(
-            postal_code, method.postal_code_rules.all()
-        ):
-            continue
-        price = Money(listing.price_amount, listing.currency)
-        found.append(ApplicableMethod(method=method, listing=listing, price=price))
-    return found
+    return applicable_shipping_methods_batch([request])[0]

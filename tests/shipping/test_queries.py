@@ -11,7 +11,11 @@ from mercato.shipping.models import (
     ShippingMethodPostalCodeRule,
     ShippingMethodType,
 )
-from mercato.shipping.queries import applicable_shipping_methods
+from mercato.shipping.queries import (
+    ShippingRequest,
+    applicable_shipping_methods,
+    applicable_shipping_methods_batch,
+)
 from tests.factories.catalog import ChannelFactory, ProductFactory
 from tests.factories.shipping import (
     ShippingMethodFactory,
@@ -166,5 +170,49 @@ def test_query_count_does_not_grow_with_methods(
         list_method(target, channel)
         _rule(target, "1", "2", "exclude")
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(1):
         assert len(names(channel, postal_code="5")) == 6
+
+
+def test_batch_answers_each_request_as_alone_in_one_query(
+    django_assert_num_queries: Any,
+) -> None:
+    channel, other = ChannelFactory(), ChannelFactory()
+    us = ShippingZoneFactory(countries=["US"])
+    mainland = method("Mainland", shipping_zone=us)
+    list_method(mainland, channel, "5", maximum="50")
+    _rule(mainland, "96700", "96899", "exclude")
+    list_method(method("Elsewhere", shipping_zone=us), other, "4")
+    world = ShippingZoneFactory(countries=[], default=True)
+    list_method(method("World", shipping_zone=world), channel, "30")
+    fussy = method("Fussy", shipping_zone=us)
+    list_method(fussy, channel, "9")
+    product = ProductFactory()
+    fussy.excluded_products.add(product)
+
+    def ask(target: Channel, country: str, **kwargs: Any) -> ShippingRequest:
+        args: dict[str, Any] = {"postal_code": None, "subtotal": Decimal("10")}
+        args.update(kwargs)
+        return ShippingRequest(target.pk, country, weight=None, **args)
+
+    requests = [
+        ask(channel, "us"),
+        ask(channel, "US", postal_code="96801"),
+        ask(channel, "US", subtotal=Decimal("60"), product_ids=(product.pk,)),
+        ask(channel, "JP"),
+        ask(other, "US"),
+        ask(other, "JP"),
+    ]
+    with django_assert_num_queries(1):
+        found = applicable_shipping_methods_batch(requests)
+
+    assert [[item.method.name for item in each] for each in found] == [
+        ["Mainland", "Fussy"],
+        ["Fussy"],
+        [],
+        ["World"],
+        ["Elsewhere"],
+        [],
+    ]
+    assert found[4][0].price.amount == Decimal("4")
+    assert applicable_shipping_methods_batch([]) == []

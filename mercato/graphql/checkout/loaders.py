@@ -18,7 +18,7 @@ from mercato.checkout.delivery import (
     LineFacts,
     collection_points_by_checkout,
     line_facts,
-    shipping_options,
+    shipping_options_by_checkout,
     variant_facts,
     variant_prices,
 )
@@ -102,7 +102,7 @@ def _addresses(context: Any, checkouts: list[Checkout]) -> dict[int, Address]:
 
 
 class DeliveryOptionsLoader(Loader[Checkout, list[DeliveryOption]]):
-    """The shipping methods that serve each checkout (one lookup per checkout)."""
+    """The shipping methods that serve each checkout (one query for all of them)."""
 
     def default(self) -> list[DeliveryOption]:
         return []
@@ -111,17 +111,13 @@ class DeliveryOptionsLoader(Loader[Checkout, list[DeliveryOption]]):
         facts = get_loader(self.context, DeliveryFactsLoader)
         facts.load_many_keys(keys)
         addresses = _addresses(self.context, keys)
-        channels = get_loader(self.context, ChannelByIdLoader)
-        channels.load_many_keys(c.channel_id for c in keys)
-        return {
-            c: shipping_options(
-                c,
-                facts.cache[c],
-                addresses.get(c.shipping_address_id or 0),
-                channels.cache[c.channel_id],
-            )
-            for c in keys
-        }
+        by_token = shipping_options_by_checkout(
+            [
+                (c, facts.cache[c], addresses.get(c.shipping_address_id or 0))
+                for c in keys
+            ]
+        )
+        return {c: by_token[c.pk] for c in keys}
 
 
 class CollectionPointsLoader(Loader[Checkout, list[Warehouse]]):

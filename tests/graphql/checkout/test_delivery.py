@@ -327,3 +327,50 @@ def test_checkouts_list_with_delivery_does_not_grow(
         for e in result.data["checkouts"]["edges"]
     )
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_checkouts_list_shipping_methods_do_not_grow(
+    staff_gql: Any, gql: Any, catalog: Catalog, count_queries: Any
+) -> None:
+    cheap, capped = _methods(catalog)
+    hub = _warehouse(catalog, "Hub", "all")
+    query = """
+    { checkouts(first: 20) { edges { node {
+      id shippingMethods { id name price { amount } }
+      availableShippingMethods { id } availableCollectionPoints { id }
+    } } } }
+    """
+    staff = (Permission.MANAGE_CHECKOUTS,)
+    expected: dict[str, list[str]] = {}
+
+    def make(index: int) -> None:
+        # Every other checkout orders two units: over the courier's maximum.
+        quantity = 1 + index % 2
+        id_ = create(gql, catalog, (index % 6, quantity))["checkout"]["id"]
+        gql(SHIPPING, {"id": id_, "address": ADDRESS})
+        expected[id_] = ["Standard"] if quantity == 2 else ["Standard", "Courier"]
+
+    def check(result: Any) -> None:
+        assert result.errors is None
+        edges = result.data["checkouts"]["edges"]
+        assert len(edges) == len(expected)
+        for edge in edges:
+            node = edge["node"]
+            assert [m["name"] for m in node["shippingMethods"]] == expected[node["id"]]
+            assert node["availableShippingMethods"] == [
+                {"id": m["id"]} for m in node["shippingMethods"]
+            ]
+            assert node["availableCollectionPoints"] == [
+                {"id": gid("Warehouse", hub.pk)}
+            ]
+
+    for index in range(2):
+        make(index)
+    with count_queries() as small:
+        check(staff_gql(query, permissions=staff))
+    for index in range(2, 8):
+        make(index)
+    with count_queries() as large:
+        check(staff_gql(query, permissions=staff))
+    assert {cheap.name, capped.name} == {"Standard", "Courier"}
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -516,7 +516,10 @@ def test_contact_changes_that_cannot_change_prices_do_not_reprice(
 ) -> None:
     checkout_id = create(gql, catalog, (0, 2))["checkout"]["id"]
     ship = """mutation($id: ID, $a: AddressInput!) {
-      checkoutShippingAddressUpdate(id: $id, shippingAddress: $a) { errors { code } } }"""
+      checkoutShippingAddressUpdate(id: $id, shippingAddress: $a) {
+        errors { code }
+      }
+    }"""
     assert (
         gql(ship, {"id": checkout_id, "a": ADDRESS})["data"][
             "checkoutShippingAddressUpdate"
