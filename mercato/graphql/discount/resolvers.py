@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ariadne import ObjectType, QueryType, ScalarType
@@ -295,36 +296,94 @@ def resolve_codes(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Conne
     return cache[cache_key][root.pk]  # type: ignore[no-any-return]
 
 
-def _catalogue(model: Any, root: Voucher, page: dict[str, Any], name: str) -> Any:
-    related = getattr(root, name).through.objects.filter(voucher_id=root.pk)
-    column = f"{model.__name__.lower()}_id"
-    return connection_from_queryset(
-        model.objects.filter(pk__in=related.values(column)),
-        page,
-        keys=[("pk", False)],
-        name=name,
-        channel=channel_of(root),
+CATALOGUE_KEYS = [("pk", False)]
+
+
+def _catalogue(
+    model: Any, root: Voucher, info: GraphQLResolveInfo, page: dict[str, Any], name: str
+) -> Connection:
+    """A voucher's products, variants, categories or collections; the first page of
+    every listed voucher comes from one query, other pages are read per voucher."""
+    validate_page_args(page.get("first"), page.get("last"), name)
+    simple = page.get("first") and not any(
+        page.get(k) for k in ("after", "before", "last")
     )
+    if not simple:
+        related = getattr(Voucher, name).through.objects.filter(voucher_id=root.pk)
+        column = f"{model.__name__.lower()}_id"
+        return connection_from_queryset(
+            model.objects.filter(pk__in=related.values(column)),
+            page,
+            keys=CATALOGUE_KEYS,
+            name=name,
+            channel=channel_of(root),
+        )
+    cache = info.context.cache
+    cache_key = ("voucher_" + name, id(batch_of(root)), page["first"])
+    if cache_key not in cache:
+        cache[cache_key] = _batched_catalogue(
+            model,
+            name,
+            [voucher.pk for voucher in batch_of(root).items],
+            page["first"],
+            channel_of(root),
+        )
+    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
+
+
+def _count_of(page: Connection) -> Callable[[], int]:
+    return lambda: page.total_count
+
+
+def _batched_catalogue(
+    model: Any, name: str, voucher_ids: list[int], first: int, channel: Any
+) -> dict[int, Connection]:
+    """First pages of one catalogue of many vouchers, read through the link table.
+
+    A link row's ``<model>_id`` is its target's ``pk``, so cursors match those of
+    the per-voucher read."""
+    target = model.__name__.lower()
+    links = batched_child_connections(
+        getattr(Voucher, name).through.objects.select_related(target),
+        parent_field="voucher",
+        parent_ids=voucher_ids,
+        keys=[(f"{target}_id", False)],
+        first=first,
+    )
+    result = {
+        pk: Connection(
+            [getattr(link, target) for link in page.nodes],
+            keys=CATALOGUE_KEYS,
+            has_next_page=page.page_info.has_next_page,
+            has_previous_page=False,
+            count=_count_of(page),
+            channel=channel,
+        )
+        for pk, page in links.items()
+    }
+    # One batch across vouchers, so the targets' own fields load together.
+    attach_batch([node for page in result.values() for node in page.nodes], channel)
+    return result
 
 
 @voucher_type.field("products")
 def resolve_products(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Any:
-    return _catalogue(Product, root, page, "products")
+    return _catalogue(Product, root, info, page, "products")
 
 
 @voucher_type.field("variants")
 def resolve_variants(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Any:
-    return _catalogue(ProductVariant, root, page, "variants")
+    return _catalogue(ProductVariant, root, info, page, "variants")
 
 
 @voucher_type.field("categories")
 def resolve_categories(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Any:
-    return _catalogue(Category, root, page, "categories")
+    return _catalogue(Category, root, info, page, "categories")
 
 
 @voucher_type.field("collections")
 def resolve_collections(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Any:
-    return _catalogue(Collection, root, page, "collections")
+    return _catalogue(Collection, root, info, page, "collections")
 
 
 @voucher_type.field("countries")

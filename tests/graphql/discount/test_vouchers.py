@@ -8,7 +8,7 @@ import pytest
 from mercato.core.permissions import Permission
 from mercato.discount.models import Voucher, VoucherChannelListing, VoucherCode
 from mercato.graphql.core.ids import to_global_id
-from tests.factories.catalog import ChannelFactory, ProductFactory
+from tests.factories.catalog import ChannelFactory, ProductFactory, build_catalog
 from tests.factories.discount import make_voucher
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +357,87 @@ def test_voucher_bulk_delete(staff_gql: Any) -> None:
     )
     assert result.data["voucherBulkDelete"] == {"count": 2, "errors": []}
     assert not VoucherCode.objects.exists()
+
+
+def test_vouchers_catalogues_query_count_does_not_grow(
+    staff_gql: Any, count_queries: Any
+) -> None:
+    catalog = build_catalog(3)
+    query = """
+    query($first: Int) {
+      vouchers(first: $first, channel: "default-channel") { edges { node {
+        name
+        products(first: 5) { totalCount edges { node { id name } } }
+        categories(first: 5) { edges { node { id } } }
+        collections(first: 5) { edges { node { id } } }
+        variants(first: 1) { pageInfo { hasNextPage } edges { node { id } } }
+      } } }
+    }
+    """
+    expected: dict[str, dict[str, Any]] = {}
+
+    def make(index: int) -> None:
+        voucher = make_voucher(
+            catalog.channel, f"CODE{index}", name=f"V{index}"
+        ).voucher
+        products = catalog.products[: 1 + index % 3]
+        variants = catalog.variants[index % 6 :][:2]
+        category = catalog.root if index % 2 else catalog.child
+        voucher.products.set(products)
+        voucher.variants.set(variants)
+        voucher.categories.set([category])
+        if index % 2:
+            voucher.collections.set([catalog.collection])
+        expected[voucher.name] = {
+            "products": sorted(gid(p) for p in products),
+            "categories": [gid(category)],
+            "collections": [gid(catalog.collection)] if index % 2 else [],
+            "variants": [gid(min(variants, key=lambda v: v.pk))],
+            "more": len(variants) > 1,
+        }
+
+    def check(first: int) -> Any:
+        with count_queries() as counted:
+            result = staff_gql(query, {"first": first}, permissions=MANAGE)
+        assert result.errors is None, result.errors
+        edges = result.data["vouchers"]["edges"]
+        assert len(edges) == len(expected)
+        for edge in edges:
+            node, wanted = edge["node"], expected[edge["node"]["name"]]
+            products = node["products"]
+            assert [e["node"]["id"] for e in products["edges"]] == wanted["products"]
+            assert products["totalCount"] == len(wanted["products"])
+            for name in ("categories", "collections", "variants"):
+                ids = [e["node"]["id"] for e in node[name]["edges"]]
+                assert ids == wanted[name], name
+            assert node["variants"]["pageInfo"]["hasNextPage"] == wanted["more"]
+        return counted
+
+    for index in range(2):
+        make(index)
+    check(10)  # warms the channel cache
+    small = check(10)
+    for index in range(2, 6):
+        make(index)
+    big = check(10)
+    assert len(big.captured_queries) == len(small.captured_queries)
+
+    # A cursor of the batched first page continues on the per-voucher read.
+    voucher = Voucher.objects.get(name="V0")
+    first_page = staff_gql(
+        "query($id: ID!) { voucher(id: $id) { variants(first: 1) { pageInfo "
+        "{ endCursor } } } }",
+        {"id": gid(voucher)},
+        permissions=MANAGE,
+    )
+    cursor = first_page.data["voucher"]["variants"]["pageInfo"]["endCursor"]
+    rest = staff_gql(
+        "query($id: ID!, $after: String) { voucher(id: $id) { "
+        "variants(first: 5, after: $after) { edges { node { id } } } } }",
+        {"id": gid(voucher), "after": cursor},
+        permissions=MANAGE,
+    )
+    variants = sorted(voucher.variants.all(), key=lambda v: v.pk)
+    assert [e["node"]["id"] for e in rest.data["voucher"]["variants"]["edges"]] == [
+        gid(variants[1])
+    ]
