@@ -25,7 +25,7 @@ from mercato.discount.models import (
     VoucherType,
 )
 from mercato.product.models import Category, Collection, Product, ProductVariant
-from mercato.shipping.services import country_codes
+from mercato.shipping.queries import country_codes
 
 ALREADY_EXISTS = "ALREADY_EXISTS"
 DUPLICATED_INPUT_ITEM = "DUPLICATED_INPUT_ITEM"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from babel import Locale
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, OuterRef, Q
 from django.db.models.functions import JSONObject
@@ -243,3 +245,41 @@ def applicable_shipping_methods(
         product_ids=tuple(product_ids),
     )
     return applicable_shipping_methods_batch([request])[0]
+
+
+def shippable_countries(channel_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The countries each channel ships to, by code: those its shipping zones name,
+    and every other country when a default zone serves it."""
+    zones = ShippingZone.objects.filter(channels__in=channel_ids).values_list(
+        "channels", "countries", "default"
+    )
+    named: dict[int, set[str]] = {pk: set() for pk in channel_ids}
+    with_default: set[int] = set()
+    for channel_id, countries, is_default in zones:
+        named[channel_id].update(countries)
+        if is_default:
+            with_default.add(channel_id)
+    if with_default:
+        taken = {
+            code
+            for countries in ShippingZone.objects.values_list("countries", flat=True)
+            for code in countries
+        }
+        rest = country_codes() - taken
+        for channel_id in with_default:
+            named[channel_id] |= rest
+    return {pk: sorted(codes) for pk, codes in named.items()}
+
+
+# Two-letter CLDR territories that ISO 3166-1 does not assign to a country.
+NOT_COUNTRIES = frozenset(
+    {"CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "UN", "XA", "XB", "ZZ"}
+)
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """Two-letter ISO 3166 codes that name a country (not a region like ``001``)."""
+    territories = [str(code) for code in Locale("en").territories]
+    letters = {code for code in territories if len(code) == 2 and code.isalpha()}
+    return frozenset(letters - NOT_COUNTRIES)

@@ -6,10 +6,8 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from babel import Locale
 from django.db import transaction
 
 from mercato.channel.models import Channel
@@ -27,6 +25,7 @@ from mercato.shipping.models import (
     ShippingMethodType,
     ShippingZone,
 )
+from mercato.shipping.queries import country_codes
 from mercato.tax.models import TaxClass
 
 ALREADY_EXISTS = "ALREADY_EXISTS"
@@ -35,20 +34,6 @@ INVALID = "INVALID"
 MAX_LESS_THAN_MIN = "MAX_LESS_THAN_MIN"
 NOT_FOUND = "NOT_FOUND"
 REQUIRED = "REQUIRED"
-
-
-# Two-letter CLDR territories that ISO 3166-1 does not assign to a country.
-NOT_COUNTRIES = frozenset(
-    {"CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "UN", "XA", "XB", "ZZ"}
-)
-
-
-@cache
-def country_codes() -> frozenset[str]:
-    """Two-letter ISO 3166 codes that name a country (not a region like ``001``)."""
-    territories = [str(code) for code in Locale("en").territories]
-    letters = {code for code in territories if len(code) == 2 and code.isalpha()}
-    return frozenset(letters - NOT_COUNTRIES)
 
 
 # ---------------------------------------------------------------- zones

@@ -54,6 +54,7 @@ MUTATION_ENTRIES: dict[str, Any] = {
     "checkoutLanguageCodeUpdate": PUBLIC,
     "checkoutLinesAdd": PUBLIC,
     "checkoutLinesDelete": PUBLIC,
+    "checkoutLineDelete": PUBLIC,
     "checkoutLinesUpdate": PUBLIC,
     "checkoutRemovePromoCode": PUBLIC,
     "checkoutShippingAddressUpdate": PUBLIC,

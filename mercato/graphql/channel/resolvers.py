@@ -9,13 +9,14 @@ from mercato.channel.models import Channel
 from mercato.channel.queries import list_channels
 from mercato.core.permissions import Permission
 from mercato.graphql.channel.mutations import mutations
-from mercato.graphql.core.dataloaders import attach_batch, get_loader
+from mercato.graphql.core.dataloaders import Loader, attach_batch, get_loader
 from mercato.graphql.core.ids import decode_id, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.core.resolvers import country_display
 from mercato.graphql.inventory.loaders import WarehousesByChannelLoader
 from mercato.order.services import channel_has_orders
+from mercato.shipping.queries import shippable_countries
 
 query = QueryType()
 channel = ObjectType("Channel")
@@ -60,6 +61,22 @@ def resolve_warehouses(root: Channel, info: GraphQLResolveInfo) -> Any:
     return get_loader(info.context, WarehousesByChannelLoader).load_for(
         root, lambda c: c.pk
     )
+
+
+class CountriesByChannelLoader(Loader[int, list[str]]):
+    def default(self) -> list[str]:
+        return []
+
+    def batch_load(self, keys: list[int]) -> dict[int, list[str]]:
+        return shippable_countries(keys)
+
+
+@channel.field("countries")
+def resolve_countries(root: Channel, info: GraphQLResolveInfo) -> list[dict[str, str]]:
+    codes = get_loader(info.context, CountriesByChannelLoader).load_for(
+        root, lambda c: c.pk
+    )
+    return [country_display(code) for code in codes or []]
 
 
 @channel.field("hasOrders")

@@ -146,6 +146,20 @@ def resolve_lines_delete(
     return {"checkout": checkout}
 
 
+@mutations.field("checkoutLineDelete")
+@mutation("checkout_errors")
+@checkout_errors
+def resolve_line_delete(
+    _: None, info: GraphQLResolveInfo, line_id: str | None = None, **kwargs: Any
+) -> dict[str, Any]:
+    if line_id is None:
+        raise ValidationFailed.one("lineId", "REQUIRED", "Give the line to remove.")
+    checkout = services.delete_checkout_lines(
+        token=_token(kwargs), line_ids=[decode_id(line_id, "CheckoutLine")]
+    )
+    return {"checkout": checkout}
+
+
 @mutations.field("checkoutEmailUpdate")
 @mutation("checkout_errors")
 @checkout_errors

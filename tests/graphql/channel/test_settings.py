@@ -8,6 +8,7 @@ from mercato.channel.models import Channel
 from mercato.core.permissions import Permission
 from mercato.graphql.core.ids import to_global_id
 from tests.factories.catalog import ChannelFactory
+from tests.factories.shipping import ShippingZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,24 @@ def test_order_settings_need_a_permission(gql: Any, staff_gql: Any) -> None:
         query, {"slug": channel.slug}, permissions=[Permission.MANAGE_ORDERS]
     )
     assert allowed.data["channel"]["orderSettings"] == {"allowUnpaidOrders": False}
+
+
+def test_countries_are_those_the_channel_ships_to(gql: Any, count_queries: Any) -> None:
+    first = ChannelFactory(is_active=True, slug="first")
+    second = ChannelFactory(is_active=True, slug="second")
+    europe = ShippingZoneFactory(countries=["PL", "DE"])
+    europe.channels.add(first)
+    america = ShippingZoneFactory(countries=["US"])
+    america.channels.add(first, second)
+    query = "{ channels { slug countries { code country } } }"
+    with count_queries() as captured:
+        channels = gql(query)["data"]["channels"]
+    by_slug = {c["slug"]: [x["code"] for x in c["countries"]] for c in channels}
+    assert by_slug == {"first": ["DE", "PL", "US"], "second": ["US"]}
+    assert channels[0]["countries"][0]["country"] == "Germany"
+    # A default zone serves every country no zone names.
+    fallback = ShippingZoneFactory(countries=[], default=True)
+    fallback.channels.add(second)
+    codes = [c["code"] for c in gql(query)["data"]["channels"][1]["countries"]]
+    assert "US" in codes and "FR" in codes and "PL" not in codes
+    assert len(captured.captured_queries) <= 2

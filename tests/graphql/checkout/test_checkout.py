@@ -314,3 +314,19 @@ def test_checkouts_list_query_count_does_not_grow(
         result = staff_gql(query, permissions=staff)
     assert result.errors is None and len(result.data["checkouts"]["edges"]) == 6
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_deprecated_single_line_delete(gql: Any, catalog: Catalog) -> None:
+    created = create(gql, catalog, (0, 1), (1, 2))["checkout"]
+    checkout = Checkout.objects.get()
+    first = checkout.lines.order_by("created_at", "id").first()
+    assert first is not None
+    query = """mutation($id: ID, $lineId: ID) {
+      checkoutLineDelete(id: $id, lineId: $lineId) {
+      checkout { quantity } errors { field code } checkoutErrors { code } } }"""
+    result = gql(query, {"id": created["id"], "lineId": gid("CheckoutLine", first.pk)})
+    payload = result["data"]["checkoutLineDelete"]
+    assert payload["errors"] == [] and payload["checkout"] == {"quantity": 2}
+    missing = gql(query, {"id": created["id"]})["data"]["checkoutLineDelete"]
+    assert missing["errors"] == [{"field": "lineId", "code": "REQUIRED"}]
+    assert checkout.lines.count() == 1
