@@ -174,18 +174,33 @@ def _unknown_country(value: str) -> ValidationFailed:
 
 
 class _Problems:
-    """Collects at most one error per address field, named as in the API."""
+    """Collects at most one error per address field, named as in the API.
 
-    def __init__(self, address_type: str | None, field_prefix: str) -> None:
+    Codes in ``let_through`` (``REQUIRED``, ``INVALID``) are not errors for the
+    fields other than the country, unless added as ``always``: such a field is
+    remembered in ``let_through_fields`` instead.
+    """
+
+    def __init__(
+        self,
+        address_type: str | None,
+        field_prefix: str,
+        let_through: frozenset[str] = frozenset(),
+    ) -> None:
         self.collector = ErrorCollector()
         self.failed: set[str] = set()
         self.extra = {"address_type": address_type} if address_type else {}
         self.field_prefix = field_prefix
+        self.let_through = let_through
+        self.let_through_fields: set[str] = set()
 
-    def add(self, name: str, code: str, message: str) -> None:
+    def add(self, name: str, code: str, message: str, *, always: bool = False) -> None:
         if name in self.failed:
             return
         self.failed.add(name)
+        if not always and name != "country" and code in self.let_through:
+            self.let_through_fields.add(name)
+            return
         field = self.field_prefix + API_FIELD_NAMES[name]
         self.collector.add(field, code, message, **self.extra)
 
@@ -198,6 +213,9 @@ def validate_address(
     *,
     address_type: str | None = None,
     field_prefix: str = "",
+    check_required: bool = True,
+    check_format: bool = True,
+    normalize: bool = True,
 ) -> dict[str, str]:
     """Return the address in ``data`` checked and normalised for its country.
 
@@ -211,14 +229,32 @@ def validate_address(
     Raises ``ValidationFailed`` with one error per faulty field: ``field`` is
     ``field_prefix`` plus the API name (``postalCode``), ``code`` is ``REQUIRED`` or
     ``INVALID``, and ``extra`` is ``{"address_type": address_type}`` when given.
+
+    The flags relax this (a checkout's ``CheckoutAddressValidationRules``): without
+    ``check_required`` an empty required field is no error; without
+    ``check_format`` a value that does not fit the country (postal code, area,
+    city, city area, phone) is no error and is kept as given; without
+    ``normalize`` every field is kept as given (stripped; the checks still look at
+    the normalised form). The country is always required and checked, and text
+    must always fit its column.
     """
-    problems = _Problems(address_type, field_prefix)
+    let_through = frozenset(
+        code
+        for code, checked in ((REQUIRED, check_required), (INVALID, check_format))
+        if not checked
+    )
+    problems = _Problems(address_type, field_prefix, let_through)
     address = {name: _read_text(data, name, problems) for name in ADDRESS_FIELDS}
+    given = dict(address)
     rules = _country_rules(address, problems)
     if rules is not None:
         _apply_rules(address, rules, problems)
     address["phone"] = _normalise_phone(address["phone"], rules, problems)
     problems.collector.raise_if_any()
+    if not normalize:
+        return {**given, "country": address["country"]}
+    for name in problems.let_through_fields:
+        address[name] = given[name]
     return address
 
 
@@ -237,13 +273,13 @@ def _read_text(data: Mapping[str, Any], name: str, problems: _Problems) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        problems.add(name, INVALID, "Enter text.")
+        problems.add(name, INVALID, "Enter text.", always=True)
         return ""
     value = value.strip()
     limit = _max_lengths().get(name)
     # The country code gets its own, clearer error below.
     if name != "country" and limit is not None and len(value) > limit:
-        problems.add(name, INVALID, f"Use at most {limit} characters.")
+        problems.add(name, INVALID, f"Use at most {limit} characters.", always=True)
     return value
 
 

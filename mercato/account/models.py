@@ -22,6 +22,9 @@ class Address(models.Model):
     country = models.CharField(max_length=2)
     country_area = models.CharField(max_length=128, blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # Saved with some of its country's checks skipped (a checkout's
+    # ``validationRules``): it is checked in full before an order is placed.
+    validation_skipped = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("pk",)

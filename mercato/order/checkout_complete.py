@@ -20,7 +20,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from mercato.account.addresses import ADDRESS_FIELDS, AddressType, validate_address
 from mercato.account.links import check_redirect_url
+from mercato.account.models import Address
 from mercato.channel.models import Channel
 from mercato.checkout.calculations import recalculate_checkout, shipping_tax_rate
 from mercato.checkout.models import Checkout, CheckoutLine
@@ -166,6 +168,7 @@ def _check_ready(
     if not checkout.email:
         errors.add("email", EMAIL_NOT_SET, "Email is not set.")
     check_delivery(errors, checkout, lines)
+    _check_skipped_addresses(errors, checkout, lines)
     # Missing stock is found (under row locks) when the stock is allocated.
     unavailable = [
         problem.line.variant_id
@@ -181,6 +184,33 @@ def _check_ready(
             variants=unavailable,
         )
     errors.raise_if_any()
+
+
+def _check_skipped_addresses(
+    errors: ErrorCollector, checkout: Checkout, lines: Sequence[CheckoutLine]
+) -> None:
+    """Give the addresses saved with checks skipped (``validationRules``) every
+    check now, as Saleor does: their errors (``field`` the address field,
+    ``addressType`` which address) refuse the order; one that passes is stored
+    normalised. The shipping address counts only when the lines need shipping."""
+    kinds = {checkout.billing_address_id: AddressType.BILLING}
+    if any(line.variant.product.product_type.is_shipping_required for line in lines):
+        kinds[checkout.shipping_address_id] = AddressType.SHIPPING
+    skipped = Address.objects.filter(
+        pk__in=[pk for pk in kinds if pk is not None], validation_skipped=True
+    )
+    for address in skipped:
+        stored = {name: getattr(address, name) for name in ADDRESS_FIELDS}
+        try:
+            fields = validate_address(stored, address_type=kinds[address.pk])
+        except ValidationFailed as failed:
+            for error in failed.errors:
+                errors.add(error.field, error.code, error.message, **error.extra)
+            continue
+        for name, value in fields.items():
+            setattr(address, name, value)
+        address.validation_skipped = False
+        address.save()
 
 
 def _check_paid(checkout: Checkout, channel: Channel, due: Decimal) -> None:

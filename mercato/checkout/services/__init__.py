@@ -6,6 +6,8 @@ locks the checkout row (``lock_checkout``) and ends by recalculating the prices
 """
 
 from mercato.checkout.services.cart import (
+    FULL_CHECKS,
+    AddressChecks,
     LineInput,
     NotCheckoutOwner,
     add_checkout_lines,
@@ -32,6 +34,8 @@ from mercato.checkout.services.promo_codes import (
 )
 
 __all__ = [
+    "FULL_CHECKS",
+    "AddressChecks",
     "DeliveryChoice",
     "LineInput",
     "NotCheckoutOwner",

@@ -52,6 +52,25 @@ class NotCheckoutOwner(Exception):
 
 
 @dataclass(frozen=True)
+class AddressChecks:
+    """Which of its country's checks an address given to a checkout gets
+    (``CheckoutAddressValidationRules``); see ``validate_address``. An address
+    saved with some skipped is marked ``validation_skipped`` when it would not
+    pass them all as stored, and is checked in full when the order is placed."""
+
+    check_required: bool = True
+    check_format: bool = True
+    normalize: bool = True
+
+    @property
+    def relaxed(self) -> bool:
+        return not (self.check_required and self.check_format and self.normalize)
+
+
+FULL_CHECKS = AddressChecks()
+
+
+@dataclass(frozen=True)
 class LineInput:
     """Add ``quantity`` of ``variant_id`` (create, add) or set it (update)."""
 
@@ -216,12 +235,48 @@ def _check_stock(
 # ---------------------------------------------------------------- addresses
 
 
+@dataclass(frozen=True)
+class _CheckedAddress:
+    fields: dict[str, str]
+    validation_skipped: bool
+
+    def create(self) -> Address:
+        return Address.objects.create(
+            **self.fields, validation_skipped=self.validation_skipped
+        )
+
+
 def _checked_address(
-    data: Mapping[str, Any] | None, address_type: AddressType
-) -> dict[str, str] | None:
-    if data is None:
-        return None
-    return validate_address(data, address_type=address_type)
+    data: Mapping[str, Any] | None,
+    address_type: AddressType,
+    checks: AddressChecks | None = None,
+) -> _CheckedAddress | None:
+    return None if data is None else _check_address(data, address_type, checks)
+
+
+def _check_address(
+    data: Mapping[str, Any],
+    address_type: AddressType,
+    checks: AddressChecks | None = None,
+) -> _CheckedAddress:
+    checks = checks or FULL_CHECKS
+    fields = validate_address(
+        data,
+        address_type=address_type,
+        check_required=checks.check_required,
+        check_format=checks.check_format,
+        normalize=checks.normalize,
+    )
+    skipped = checks.relaxed and not _passes_full_checks(data, fields)
+    return _CheckedAddress(fields, skipped)
+
+
+def _passes_full_checks(data: Mapping[str, Any], fields: dict[str, str]) -> bool:
+    """Whether the full checks accept ``data`` and leave it as ``fields``."""
+    try:
+        return validate_address(data) == fields
+    except ValidationFailed:
+        return False
 
 
 def _check_email(
@@ -241,10 +296,12 @@ def _check_email(
     return value.lower()
 
 
-def replace_address(old: Address | None, data: dict[str, str]) -> Address:
+def replace_address(
+    old: Address | None, data: dict[str, str], *, validation_skipped: bool = False
+) -> Address:
     if old is not None:
         old.delete()
-    return Address.objects.create(**data)
+    return Address.objects.create(**data, validation_skipped=validation_skipped)
 
 
 def _save_to_book(user_id: int | None, data: dict[str, str]) -> None:
@@ -292,8 +349,11 @@ def create_checkout(
     shipping_address: Mapping[str, Any] | None = None,
     billing_address: Mapping[str, Any] | None = None,
     language_code: str | None = None,
+    shipping_checks: AddressChecks | None = None,
+    billing_checks: AddressChecks | None = None,
 ) -> Checkout:
-    """Open a checkout in an active channel, for the signed-in customer if any."""
+    """Open a checkout in an active channel, for the signed-in customer if any;
+    ``shipping_checks`` and ``billing_checks`` relax the addresses' checks."""
     with transaction.atomic():
         channel = _channel_for_checkout(channel_slug)
         errors = ErrorCollector()
@@ -303,8 +363,10 @@ def create_checkout(
         _check_variants(errors, channel, quantities)
         clean_email = _check_email(errors, email)
         errors.raise_if_any()
-        shipping = _checked_address(shipping_address, AddressType.SHIPPING)
-        billing = _checked_address(billing_address, AddressType.BILLING)
+        shipping = _checked_address(
+            shipping_address, AddressType.SHIPPING, shipping_checks
+        )
+        billing = _checked_address(billing_address, AddressType.BILLING, billing_checks)
         user = User.objects.filter(pk=actor.user_id).first() if actor.user_id else None
         checkout = Checkout.objects.create(
             channel=channel,
@@ -312,8 +374,8 @@ def create_checkout(
             user=user,
             email=clean_email or (user.email if user else ""),
             language_code=language_code or "en",
-            shipping_address=Address.objects.create(**shipping) if shipping else None,
-            billing_address=Address.objects.create(**billing) if billing else None,
+            shipping_address=shipping.create() if shipping else None,
+            billing_address=billing.create() if billing else None,
         )
         created = CheckoutLine.objects.bulk_create(
             CheckoutLine(checkout=checkout, variant_id=v, quantity=q)
@@ -504,9 +566,11 @@ def update_checkout_address(
     address_type: AddressType,
     data: Mapping[str, Any],
     save_address: bool = True,
+    checks: AddressChecks | None = None,
 ) -> Checkout:
-    """Set the shipping or billing address, validated for its country; with
-    ``save_address`` it joins the owner's address book. Locks the checkout."""
+    """Set the shipping or billing address, validated for its country (``checks``
+    may relax that); with ``save_address`` it joins the owner's address book,
+    unless it was saved with checks skipped. Locks the checkout."""
     field = (
         "shipping_address"
         if address_type is AddressType.SHIPPING
@@ -514,13 +578,19 @@ def update_checkout_address(
     )
     with transaction.atomic():
         checkout = lock_checkout(token)
-        clean = validate_address(data, address_type=address_type)
+        clean = _check_address(data, address_type, checks)
         old = getattr(checkout, field)
         setattr(checkout, field, None)
         checkout.save(update_fields=[field])
-        setattr(checkout, field, replace_address(old, clean))
-        if save_address:
-            _save_to_book(checkout.user_id, clean)
+        setattr(
+            checkout,
+            field,
+            replace_address(
+                old, clean.fields, validation_skipped=clean.validation_skipped
+            ),
+        )
+        if save_address and not clean.validation_skipped:
+            _save_to_book(checkout.user_id, clean.fields)
         touch_checkout(checkout, field)
         # Taxes follow the shipping address's country (the billing address's when
         # there is none), and the delivery may no longer apply.

@@ -17,6 +17,7 @@ from mercato.account.addresses import AddressType
 from mercato.account.models import User
 from mercato.checkout import services
 from mercato.checkout.services import (
+    AddressChecks,
     DeliveryChoice,
     LineInput,
     NotCheckoutOwner,
@@ -75,6 +76,18 @@ def _line_inputs(lines: list[dict[str, Any]]) -> list[LineInput]:
     ]
 
 
+def _address_checks(rules: dict[str, Any] | None) -> AddressChecks | None:
+    """``CheckoutAddressValidationRules`` as the services take it; an unset or
+    null flag keeps its check."""
+    if not rules:
+        return None
+    return AddressChecks(
+        check_required=rules.get("check_required_fields") is not False,
+        check_format=rules.get("check_fields_format") is not False,
+        normalize=rules.get("enable_fields_normalization") is not False,
+    )
+
+
 def _optional_id(value: str | None, type_name: str) -> int | None:
     return decode_id(value, type_name) if value else None
 
@@ -97,6 +110,7 @@ def resolve_checkout_create(
     _: None, info: GraphQLResolveInfo, input: dict[str, Any]
 ) -> dict[str, Any]:
     language = input.get("language_code")
+    rules = input.get("validation_rules") or {}
     checkout = services.create_checkout(
         actor=actor_of(info),
         channel_slug=input.get("channel"),
@@ -105,6 +119,8 @@ def resolve_checkout_create(
         shipping_address=input.get("shipping_address"),
         billing_address=input.get("billing_address"),
         language_code=to_stored_code(language) if language else None,
+        shipping_checks=_address_checks(rules.get("shipping_address")),
+        billing_checks=_address_checks(rules.get("billing_address")),
     )
     return {"checkout": checkout, "created": True}
 
@@ -201,6 +217,7 @@ def resolve_shipping_address_update(
     info: GraphQLResolveInfo,
     shipping_address: dict[str, Any],
     save_address: bool = True,
+    validation_rules: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     checkout = services.update_checkout_address(
@@ -208,6 +225,7 @@ def resolve_shipping_address_update(
         address_type=AddressType.SHIPPING,
         data=shipping_address,
         save_address=save_address,
+        checks=_address_checks(validation_rules),
     )
     return {"checkout": checkout}
 
@@ -220,6 +238,7 @@ def resolve_billing_address_update(
     info: GraphQLResolveInfo,
     billing_address: dict[str, Any],
     save_address: bool = True,
+    validation_rules: dict[str, Any] | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     checkout = services.update_checkout_address(
@@ -227,6 +246,7 @@ def resolve_billing_address_update(
         address_type=AddressType.BILLING,
         data=billing_address,
         save_address=save_address,
+        checks=_address_checks(validation_rules),
     )
     return {"checkout": checkout}
 
