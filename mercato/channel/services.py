@@ -297,3 +297,40 @@ def _check_target(channel: Channel, target: Channel | None) -> None:
             CHANNELS_CURRENCY_MUST_BE_THE_SAME,
             "The target channel must use the same currency.",
         )
+
+
+def reorder_channel_warehouses(
+    *, actor: Actor, channel_id: int, moves: Sequence[tuple[int, int]]
+) -> Channel:
+    """Move warehouses within a channel's priority order.
+
+    Each move is ``(warehouse_id, shift)``: a positive shift moves the warehouse
+    that many places later, a negative one earlier (clamped to the ends). Moves
+    apply in the given order. Locks the channel row.
+    """
+    with transaction.atomic():
+        channel = lock_channel(channel_id, field="channelId")
+        links = list(
+            ChannelWarehouse.objects.filter(channel=channel).order_by(
+                "sort_order", "pk"
+            )
+        )
+        by_warehouse = {link.warehouse_id: link for link in links}
+        if any(warehouse_id not in by_warehouse for warehouse_id, _ in moves):
+            raise ValidationFailed.one(
+                "moves", NOT_FOUND, "A warehouse is not linked to this channel."
+            )
+        order = [link.warehouse_id for link in links]
+        for warehouse_id, shift in moves:
+            position = order.index(warehouse_id)
+            order.pop(position)
+            order.insert(max(0, min(len(order), position + shift)), warehouse_id)
+        changed = []
+        for position, warehouse_id in enumerate(order):
+            link = by_warehouse[warehouse_id]
+            if link.sort_order != position:
+                link.sort_order = position
+                changed.append(link)
+        ChannelWarehouse.objects.bulk_update(changed, ["sort_order"])
+    forget_channels()
+    return channel

@@ -41,6 +41,7 @@ MUTATION_ENTRIES: dict[str, Any] = {
     "channelActivate": frozenset({P.MANAGE_CHANNELS}),
     "channelCreate": frozenset({P.MANAGE_CHANNELS}),
     "channelDeactivate": frozenset({P.MANAGE_CHANNELS}),
+    "channelReorderWarehouses": frozenset({P.MANAGE_CHANNELS}),
     "channelDelete": frozenset({P.MANAGE_CHANNELS}),
     "channelUpdate": frozenset({P.MANAGE_CHANNELS}),
     "checkoutAddPromoCode": PUBLIC,

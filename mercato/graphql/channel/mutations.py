@@ -125,3 +125,20 @@ def resolve_channel_deactivate(
         actor=actor_of(info), channel_id=decode_id(id, "Channel"), is_active=False
     )
     return {"channel": channel}
+
+
+@mutations.field("channelReorderWarehouses")
+@require_any(Permission.MANAGE_CHANNELS)
+@mutation()
+def resolve_channel_reorder_warehouses(
+    _: None, info: GraphQLResolveInfo, channel_id: str, moves: list[dict[str, Any]]
+) -> dict[str, Any]:
+    channel = services.reorder_channel_warehouses(
+        actor=actor_of(info),
+        channel_id=decode_id(channel_id, "Channel"),
+        moves=[
+            (decode_id(move["id"], "Warehouse"), move.get("sort_order") or 0)
+            for move in moves
+        ],
+    )
+    return {"channel": channel}
