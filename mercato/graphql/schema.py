@@ -30,6 +30,7 @@ DOMAINS = (
     "giftcard",
     "payment",
     "order",
+    "shop",
 )
 
 HERE = Path(__file__).parent
