@@ -99,8 +99,16 @@ def test_page_size_over_the_limit(gql: Any) -> None:
 
 def test_missing_page_size(gql: Any) -> None:
     build_catalog(1)
-    result = gql('{ products(channel: "default-channel") { totalCount } }')
+    result = gql('{ products(channel: "default-channel") { edges { cursor } } }')
     assert "You must provide a `first` or `last` value" in message(result)
+
+
+def test_total_count_needs_no_page_size(gql: Any) -> None:
+    """As in Saleor, only edges need ``first`` or ``last``: counting does not."""
+    build_catalog(1)
+    result = gql('{ products(channel: "default-channel") { totalCount } }')
+    assert "errors" not in result
+    assert result["data"]["products"]["totalCount"] == 1
 
 
 def test_negative_page_size(gql: Any) -> None:

@@ -177,6 +177,34 @@ def paginate(
     )
 
 
+class CountOnlyConnection(Connection):
+    """A connection asked for without ``first`` or ``last``: only its ``totalCount``
+    can be read (as in Saleor, ``{ products { totalCount } }`` needs no page size);
+    reading its edges or page info is the missing-page-size error."""
+
+    def __init__(self, name: str, count: Callable[[], int]) -> None:
+        self._name = name
+        self._count = count
+
+    def _no_page(self) -> GraphQLError:
+        return GraphQLError(
+            f"You must provide a `first` or `last` value to properly paginate the "
+            f"`{self._name}` connection."
+        )
+
+    @property
+    def edges(self) -> list[Edge]:  # type: ignore[override]
+        raise self._no_page()
+
+    @property
+    def page_info(self) -> PageInfo:  # type: ignore[override]
+        raise self._no_page()
+
+    @property
+    def nodes(self) -> list[Any]:  # type: ignore[override]
+        raise self._no_page()
+
+
 def connection_from_queryset(
     queryset: QuerySet[Any],
     args: dict[str, Any],
@@ -186,8 +214,18 @@ def connection_from_queryset(
     channel: Any = None,
     count_key: str | None = None,
 ) -> Connection:
+    """One page of ``queryset``; without ``first`` and ``last``, a connection that
+    offers only ``totalCount``."""
     first, last = args.get("first"), args.get("last")
-    validate_page_args(first, last, name)
+    validate_page_args(first, last, name, required=False)
+    if first is None and last is None:
+
+        def count() -> int:
+            return int(queryset.order_by().count())
+
+        return CountOnlyConnection(
+            name, count if count_key is None else cached_count(count_key, count)
+        )
     return paginate(
         queryset,
         keys=keys,

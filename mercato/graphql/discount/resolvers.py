@@ -275,7 +275,7 @@ CODE_KEYS = [("created_at", True), ("pk", True)]
 @voucher_type.field("codes")
 def resolve_codes(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Connection:
     """The first page of every listed voucher's codes comes from one query."""
-    validate_page_args(page.get("first"), page.get("last"), "codes")
+    validate_page_args(page.get("first"), page.get("last"), "codes", required=False)
     simple = page.get("first") and not any(
         page.get(k) for k in ("after", "before", "last")
     )
@@ -304,7 +304,7 @@ def _catalogue(
 ) -> Connection:
     """A voucher's products, variants, categories or collections; the first page of
     every listed voucher comes from one query, other pages are read per voucher."""
-    validate_page_args(page.get("first"), page.get("last"), name)
+    validate_page_args(page.get("first"), page.get("last"), name, required=False)
     simple = page.get("first") and not any(
         page.get(k) for k in ("after", "before", "last")
     )
