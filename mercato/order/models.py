@@ -64,6 +64,10 @@ class OrderEventType(models.TextChoices):
     ORDER_FULLY_PAID = "ORDER_FULLY_PAID", "Fully paid"
     ORDER_MARKED_AS_PAID = "ORDER_MARKED_AS_PAID", "Marked as paid"
     NOTE_ADDED = "NOTE_ADDED", "Note added"
+    FULFILLMENT_FULFILLED_ITEMS = "FULFILLMENT_FULFILLED_ITEMS", "Fulfilled items"
+    FULFILLMENT_CANCELED = "FULFILLMENT_CANCELED", "Fulfillment canceled"
+    FULFILLMENT_RESTOCKED_ITEMS = "FULFILLMENT_RESTOCKED_ITEMS", "Restocked items"
+    TRACKING_UPDATED = "TRACKING_UPDATED", "Tracking updated"
     OTHER = "OTHER", "Other"
 
 
@@ -268,3 +272,70 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return self.type
+
+
+class FulfillmentStatus(models.TextChoices):
+    FULFILLED = "FULFILLED", "Fulfilled"
+    REFUNDED = "REFUNDED", "Refunded"
+    RETURNED = "RETURNED", "Returned"
+    REPLACED = "REPLACED", "Replaced"
+    REFUNDED_AND_RETURNED = "REFUNDED_AND_RETURNED", "Refunded and returned"
+    CANCELED = "CANCELED", "Canceled"
+    WAITING_FOR_APPROVAL = "WAITING_FOR_APPROVAL", "Waiting for approval"
+
+
+class Fulfillment(ModelWithMetadata):
+    """Units of an order's lines sent out together from one warehouse.
+
+    ``fulfillment_order`` counts an order's fulfillments from 1; with the order
+    number it makes the shown name (``#12-2``).
+    """
+
+    order = models.ForeignKey(
+        Order, related_name="fulfillments", on_delete=models.CASCADE
+    )
+    fulfillment_order = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=32,
+        choices=FulfillmentStatus.choices,
+        default=FulfillmentStatus.FULFILLED,
+    )
+    tracking_number = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(ModelWithMetadata.Meta):
+        ordering = ("pk",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("order", "fulfillment_order"),
+                name="order_fulfillment_order_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Fulfillment #{self.fulfillment_order}"
+
+
+class FulfillmentLine(models.Model):
+    """``quantity`` units of an order line in a fulfillment, taken from ``stock``."""
+
+    fulfillment = models.ForeignKey(
+        Fulfillment, related_name="lines", on_delete=models.CASCADE
+    )
+    order_line = models.ForeignKey(
+        OrderLine, related_name="fulfillment_lines", on_delete=models.CASCADE
+    )
+    quantity = models.PositiveIntegerField()
+    stock = models.ForeignKey(
+        "inventory.Stock",
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+
+    class Meta:
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x line {self.order_line_id}"
