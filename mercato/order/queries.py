@@ -7,11 +7,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from mercato.account.models import Address
 from mercato.core.permissions import Actor, Permission
-from mercato.order.models import Order, OrderStatus
+from mercato.order.models import Order, OrderLine, OrderStatus
 
 # Saleor's OrderStatusFilter values and the statuses each stands for.
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
@@ -188,6 +188,15 @@ def _eq_or_one_of(field: str, spec: Mapping[str, Any] | None) -> Q:
     return condition
 
 
+def _price(field: str, spec: Mapping[str, Any] | None) -> Q:
+    if not spec:
+        return Q()
+    condition = _eq_or_one_of(field, spec["amount"])
+    if spec.get("currency"):
+        condition &= Q(currency=spec["currency"])
+    return condition
+
+
 WHERE_FIELDS = {
     "number": "number",
     "channel_id": "channel_id",
@@ -212,6 +221,16 @@ def order_where_q(where: Mapping[str, Any]) -> Q:
     condition &= _range("updated_at", where.get("updated_at"))
     if where.get("is_click_and_collect") is not None:
         condition &= Q(collection_point_name__isnull=not where["is_click_and_collect"])
+    condition &= _price("total_gross_amount", where.get("total_gross"))
+    condition &= _price("total_net_amount", where.get("total_net"))
+    if where.get("lines_count"):
+        counted = (
+            OrderLine.objects.order_by()
+            .values("order_id")
+            .annotate(count=Count("pk"))
+            .filter(_eq_or_one_of("count", where["lines_count"]))
+        )
+        condition &= Q(pk__in=counted.values("order_id"))
     for part in where.get("and") or []:
         condition &= order_where_q(part)
     if where.get("or"):
