@@ -12,7 +12,7 @@ from mercato.account.models import Address, PermissionGroup, User
 from mercato.core.errors import ValidationFailed
 from mercato.core.languages import to_enum_value
 from mercato.core.permissions import Permission
-from mercato.graphql.core.dataloaders import Loader, get_loader
+from mercato.graphql.core.dataloaders import Loader, attach_batch, get_loader
 from mercato.graphql.core.errors import PermissionDenied
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.metadata import bind_metadata
@@ -138,6 +138,7 @@ class AddressesByUserLoader(Loader[int, list[Address]]):
         grouped: dict[int, list[Address]] = {}
         for link in links.order_by("address_id"):
             grouped.setdefault(link.user_id, []).append(link.address)
+        attach_batch([a for book in grouped.values() for a in book])
         return grouped
 
 

@@ -96,6 +96,20 @@ def page_filter_from_legacy(data: dict[str, Any]) -> PageFilter:
     )
 
 
+def metadata_where_q(data: dict[str, Any]) -> Q:
+    """``MetadataFilterInput``: the key must be present with one of the values."""
+    key = data["key"]
+    value = data.get("value") or {}
+    if value.get("eq") is not None:
+        return Q(metadata__contains={key: value["eq"]})
+    if value.get("one_of") is not None:
+        matches = Q(pk__in=[])
+        for choice in value["one_of"]:
+            matches |= Q(metadata__contains={key: choice})
+        return matches
+    return Q(metadata__has_key=key)
+
+
 def apply_where(
     pages: QuerySet[Page], where: dict[str, Any], depth: int = 0
 ) -> QuerySet[Page]:
@@ -113,6 +127,8 @@ def apply_where(
             page_types=_global_ids(where.get("page_type"), "PageType"),
         ),
     )
+    if where.get("metadata"):
+        pages = pages.filter(metadata_where_q(where["metadata"]))
     for clause in and_list or []:
         pages = apply_where(pages, clause, depth + 1)
     if or_list:

@@ -197,8 +197,8 @@ def resolve_product_variants(
     variants = visible_variants(scope, actor_of(info))
     if ids:
         variants = variants.filter(pk__in=decode_ids(ids, "ProductVariant"))
-    variants = _filter_variants(variants, filter or {}, search)
-    variants = _where_variants(variants, where or {})
+    variants = filter_variants(variants, filter or {}, search)
+    variants = where_variants(variants, where or {})
     descending = (sort_by or {}).get("direction") == "DESC"
     keys = (
         [("updated_at", descending), ("pk", descending)] if sort_by else [("pk", False)]
@@ -208,7 +208,7 @@ def resolve_product_variants(
     )
 
 
-def _filter_variants(
+def filter_variants(
     variants: QuerySet[ProductVariant], data: dict[str, Any], search: str | None
 ) -> QuerySet[ProductVariant]:
     term = search or data.get("search")
@@ -230,7 +230,7 @@ def _filter_variants(
     return variants
 
 
-def _where_variants(
+def where_variants(
     variants: QuerySet[ProductVariant], where: dict[str, Any]
 ) -> QuerySet[ProductVariant]:
     if where.get("ids"):
@@ -240,20 +240,18 @@ def _where_variants(
         variants = variants.filter(sku=sku["eq"])
     if sku.get("one_of") is not None:
         variants = variants.filter(sku__in=sku["one_of"])
-    variants = _filter_variants(
+    variants = filter_variants(
         variants,
         {"metadata": where.get("metadata"), "updated_at": where.get("updated_at")},
         None,
     )
     for clause in where.get("and") or []:
-        variants = _where_variants(variants, clause)
+        variants = where_variants(variants, clause)
     if where.get("or"):
         matches = Q()
         for clause in where["or"]:
             matches |= Q(
-                pk__in=_where_variants(ProductVariant.objects.all(), clause).values(
-                    "pk"
-                )
+                pk__in=where_variants(ProductVariant.objects.all(), clause).values("pk")
             )
         variants = variants.filter(matches)
     return variants

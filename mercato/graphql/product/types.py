@@ -6,6 +6,8 @@ from typing import Any
 
 from ariadne import EnumType, ObjectType
 from django.conf import settings
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from graphql import GraphQLResolveInfo
 
@@ -26,7 +28,11 @@ from mercato.graphql.core.permissions import actor_of, require_any
 from mercato.graphql.core.translations import bind_translation
 from mercato.graphql.inventory.loaders import StocksByVariantLoader
 from mercato.graphql.product import loaders as L
-from mercato.graphql.product.queries import product_connection
+from mercato.graphql.product.queries import (
+    filter_variants,
+    product_connection,
+    where_variants,
+)
 from mercato.inventory.queries import available_quantity
 from mercato.product.availability import is_available_for_purchase
 from mercato.product.models import (
@@ -41,7 +47,11 @@ from mercato.product.models import (
     ProductVariantTranslation,
 )
 from mercato.product.pricing import get_product_pricing, get_variant_pricing
-from mercato.product.queries import category_subtree_q, visible_products
+from mercato.product.queries import (
+    category_subtree_q,
+    visible_products,
+    visible_variants,
+)
 from mercato.tax.queries import ChannelTaxes, get_cached_channel_taxes
 
 product = ObjectType("Product")
@@ -124,6 +134,61 @@ def _variants(info: GraphQLResolveInfo, root: Product) -> list[ProductVariant]:
 @product.field("variants")
 def resolve_variants(root: Product, info: GraphQLResolveInfo) -> list[ProductVariant]:
     return _variants(info, root)
+
+
+@product.field("productVariants")
+def resolve_product_variants(
+    root: Product,
+    info: GraphQLResolveInfo,
+    filter: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
+    sort_by: dict[str, Any] | None = None,
+    **page: Any,
+) -> Connection:
+    channel = channel_of(root)
+    actor = actor_of(info)
+    validate_page_args(page.get("first"), page.get("last"), "productVariants")
+    if channel is None and not actor.sees_hidden_catalog:
+        variants = ProductVariant.objects.none()
+    else:
+        variants = visible_variants(channel, actor)
+    variants = where_variants(
+        filter_variants(variants, filter or {}, None), where or {}
+    )
+    if sort_by:
+        descending = sort_by.get("direction") == "DESC"
+        keys = [("updated_at", descending), ("pk", descending)]
+    else:
+        # Variants without a position come last, as in ``Product.variants``.
+        variants = variants.annotate(position=Coalesce("sort_order", Value(2**31 - 1)))
+        keys = [("position", False), ("pk", False)]
+    simple = page.get("first") and not any(
+        page.get(k) for k in ("after", "before", "last")
+    )
+    if not simple:
+        return connection_from_queryset(
+            variants.filter(product=root),
+            page,
+            keys=keys,
+            name="productVariants",
+            channel=channel,
+        )
+    cache = info.context.cache
+    cache_key = (
+        "productVariants",
+        id(batch_of(root)),
+        repr((filter, where, sort_by, page["first"])),
+    )
+    if cache_key not in cache:
+        cache[cache_key] = batched_child_connections(
+            variants,
+            parent_field="product",
+            parent_ids=[p.pk for p in batch_of(root).items],
+            keys=keys,
+            first=page["first"],
+            channel=channel,
+        )
+    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
 
 
 @product.field("defaultVariant")
