@@ -318,6 +318,7 @@ def fulfill_order(
         fulfillments: list[Fulfillment] = []
         fulfillment_lines: list[FulfillmentLine] = []
         by_warehouse: dict[int, Fulfillment] = {}
+        warehouse_of: dict[int, int] = {}
         for line, request, stock in taken_from:
             fulfillment = by_warehouse.get(request.warehouse_id)
             if fulfillment is None:
@@ -327,6 +328,7 @@ def fulfill_order(
                     tracking_number=tracking_number,
                 )
                 by_warehouse[request.warehouse_id] = fulfillment
+                warehouse_of[fulfillment.pk] = request.warehouse_id
                 fulfillments.append(fulfillment)
             fulfillment_lines.append(
                 FulfillmentLine(
@@ -358,6 +360,7 @@ def fulfill_order(
                     fl.pk for fl in fulfillment_lines if fl.fulfillment_id == f.pk
                 ],
                 composed_id=f"{order.number}-{f.fulfillment_order}",
+                warehouse=warehouse_of[f.pk],
                 quantity=sum(
                     fl.quantity for fl in fulfillment_lines if fl.fulfillment_id == f.pk
                 ),
@@ -492,6 +495,7 @@ def cancel_fulfillment(
                     OrderEventType.FULFILLMENT_RESTOCKED_ITEMS,
                     quantity=sum(fl.quantity for fl in fulfillment_lines),
                     warehouse=warehouse_id,
+                    composed_id=composed,
                 )
             )
         OrderEvent.objects.bulk_create(events)

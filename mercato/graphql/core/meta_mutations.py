@@ -30,7 +30,7 @@ from mercato.graphql.core.mutations import mutation
 from mercato.graphql.core.permissions import actor_of
 from mercato.inventory.models import Warehouse
 from mercato.menu.models import Menu, MenuItem
-from mercato.order.models import Order, OrderLine
+from mercato.order.models import Fulfillment, Order, OrderLine
 from mercato.page.models import Page, PageType
 from mercato.payment.models import TransactionItem
 from mercato.product.models import (
@@ -72,6 +72,7 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
     "MenuItem": MetadataTarget(MenuItem, Permission.MANAGE_MENUS),
     "Order": MetadataTarget(Order, Permission.MANAGE_ORDERS),
     "OrderLine": MetadataTarget(OrderLine, Permission.MANAGE_ORDERS),
+    "Fulfillment": MetadataTarget(Fulfillment, Permission.MANAGE_ORDERS),
     "Page": MetadataTarget(Page, Permission.MANAGE_PAGES),
     "PageType": MetadataTarget(PageType, Permission.MANAGE_PAGE_TYPES_AND_ATTRIBUTES),
     "Product": MetadataTarget(Product, Permission.MANAGE_PRODUCTS),

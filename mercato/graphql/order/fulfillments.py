@@ -21,6 +21,7 @@ from mercato.graphql.core.dataloaders import (
     Loader,
     RelatedListLoader,
     attach_batch,
+    batch_of,
     get_loader,
 )
 from mercato.graphql.core.ids import decode_id, to_global_id
@@ -31,12 +32,19 @@ from mercato.graphql.inventory.loaders import WarehouseByIdLoader
 from mercato.graphql.order.queries import decode_uuid_id
 from mercato.inventory.models import Warehouse
 from mercato.order import fulfillment as services
-from mercato.order.models import Fulfillment, FulfillmentLine, Order, OrderLine
+from mercato.order.models import (
+    Fulfillment,
+    FulfillmentLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 
 mutations = MutationType()
 order_type = ObjectType("Order")
 fulfillment_type = ObjectType("Fulfillment")
 fulfillment_line_type = ObjectType("FulfillmentLine")
+event_type = ObjectType("OrderEvent")
 
 bind_metadata(fulfillment_type, Permission.MANAGE_ORDERS)
 
@@ -68,6 +76,12 @@ class LinesByFulfillmentLoader(Loader[int, list[FulfillmentLine]]):
         for row in attach_batch(list(rows)):
             grouped.setdefault(row.fulfillment_id, []).append(row)
         return grouped
+
+
+class FulfillmentLineByIdLoader(Loader[int, FulfillmentLine]):
+    def batch_load(self, keys: list[int]) -> dict[int, FulfillmentLine]:
+        found = attach_batch(list(FulfillmentLine.objects.filter(pk__in=keys)))
+        return {line.pk: line for line in found}
 
 
 class OrderLineByIdLoader(Loader[int, OrderLine]):
@@ -136,6 +150,42 @@ def resolve_fulfillment_line_order_line(
 ) -> OrderLine | None:
     loader = get_loader(info.context, OrderLineByIdLoader)
     return loader.load_for(root, lambda line: line.order_line_id)
+
+
+# ---------------------------------------------------------------- OrderEvent
+
+
+def _parameters(event: OrderEvent) -> dict[str, Any]:
+    return event.parameters if isinstance(event.parameters, dict) else {}
+
+
+@event_type.field("composedId")
+def resolve_event_composed_id(root: OrderEvent, info: GraphQLResolveInfo) -> Any:
+    return _parameters(root).get("composed_id")
+
+
+@event_type.field("fulfilledItems")
+def resolve_event_fulfilled_items(
+    root: OrderEvent, info: GraphQLResolveInfo
+) -> list[FulfillmentLine] | None:
+    ids = _parameters(root).get("fulfilled_items")
+    if not ids:
+        return None
+    loader = get_loader(info.context, FulfillmentLineByIdLoader)
+    loader.load_many_keys(
+        pk
+        for event in batch_of(root).items
+        for pk in _parameters(event).get("fulfilled_items") or []
+    )
+    return [line for pk in ids if (line := loader.load(pk)) is not None]
+
+
+@event_type.field("warehouse")
+def resolve_event_warehouse(
+    root: OrderEvent, info: GraphQLResolveInfo
+) -> Warehouse | None:
+    loader = get_loader(info.context, WarehouseByIdLoader)
+    return loader.load_for(root, lambda e: _parameters(e).get("warehouse"))
 
 
 # ---------------------------------------------------------------- mutations
@@ -243,4 +293,10 @@ def resolve_fulfillment_cancel(
     return {"order": order, "fulfillment": fulfillment}
 
 
-bindables = [mutations, order_type, fulfillment_type, fulfillment_line_type]
+bindables = [
+    mutations,
+    order_type,
+    fulfillment_type,
+    fulfillment_line_type,
+    event_type,
+]

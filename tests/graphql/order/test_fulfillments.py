@@ -451,3 +451,67 @@ def test_storefront_reads_fulfillments_in_constant_queries(
 
     assert len(edges) == 5
     assert large == small
+
+
+EVENTS = """
+query($id: ID) {
+  order(id: $id) {
+    events {
+      type quantity composedId warehouse { id }
+      fulfilledItems { quantity orderLine { id } }
+    }
+  }
+}
+"""
+
+
+def test_fulfilled_items_events_name_the_fulfillment_and_its_lines(
+    staff_gql: Any,
+) -> None:
+    shop, a, b = two_warehouse_shop()
+    order = place(shop, 3)
+    line = order.lines.get()
+    run_fulfill(staff_gql, order, fulfill_input(line, (a, 2), (b, 1)))
+
+    result = staff_gql(
+        EVENTS, {"id": to_global_id("Order", order.pk)}, permissions=MANAGE_ORDERS
+    )
+
+    assert result.errors is None, result.errors
+    events = [
+        e
+        for e in result.data["order"]["events"]
+        if e["type"] == "FULFILLMENT_FULFILLED_ITEMS"
+    ]
+    line_id = to_global_id("OrderLine", line.pk)
+    assert events == [
+        {
+            "type": "FULFILLMENT_FULFILLED_ITEMS",
+            "quantity": n,
+            "composedId": f"{order.number}-{number}",
+            "warehouse": {"id": to_global_id("Warehouse", w.pk)},
+            "fulfilledItems": [{"quantity": n, "orderLine": {"id": line_id}}],
+        }
+        for number, w, n in ((1, a, 2), (2, b, 1))
+    ]
+
+
+def test_fulfillment_metadata_is_staff_writable(staff_gql: Any) -> None:
+    shop = make_shop()
+    order = place(shop, 1)
+    data = run_fulfill(
+        staff_gql, order, fulfill_input(order.lines.get(), (shop.warehouse, 1))
+    )
+    fulfillment_id = data["fulfillments"][0]["id"]
+    mutation = """mutation($id: ID!) {
+      updateMetadata(id: $id, input: [{key: "carrier", value: "DHL"}]) {
+        errors { code } item { ... on Fulfillment { metadata { key value } } } } }"""
+
+    denied = staff_gql(mutation, {"id": fulfillment_id})
+    assert denied.errors and "MANAGE_ORDERS" in denied.errors[0].message
+
+    result = staff_gql(mutation, {"id": fulfillment_id}, permissions=MANAGE_ORDERS)
+    assert result.data["updateMetadata"]["item"]["metadata"] == [
+        {"key": "carrier", "value": "DHL"}
+    ]
+    assert Fulfillment.objects.get().metadata == {"carrier": "DHL"}
