@@ -188,6 +188,20 @@ def _eq_or_one_of(field: str, spec: Mapping[str, Any] | None) -> Q:
     return condition
 
 
+def _metadata(spec: Mapping[str, Any]) -> Q:
+    """The key is present, with the value (or one of the values) when given."""
+    key = spec["key"]
+    value = spec.get("value") or {}
+    if value.get("eq") is not None:
+        return Q(metadata__contains={key: value["eq"]})
+    if value.get("one_of") is not None:
+        matches = Q(pk__in=[])
+        for choice in value["one_of"]:
+            matches |= Q(metadata__contains={key: choice})
+        return matches
+    return Q(metadata__has_key=key)
+
+
 def _price(field: str, spec: Mapping[str, Any] | None) -> Q:
     if not spec:
         return Q()
@@ -221,6 +235,8 @@ def order_where_q(where: Mapping[str, Any]) -> Q:
     condition &= _range("updated_at", where.get("updated_at"))
     if where.get("is_click_and_collect") is not None:
         condition &= Q(collection_point_name__isnull=not where["is_click_and_collect"])
+    if where.get("metadata"):
+        condition &= _metadata(where["metadata"])
     condition &= _price("total_gross_amount", where.get("total_gross"))
     condition &= _price("total_net_amount", where.get("total_net"))
     if where.get("lines_count"):

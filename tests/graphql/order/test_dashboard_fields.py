@@ -1,4 +1,4 @@
-"""Order list filters the Saleor dashboard offers: totals and line count."""
+"""Order list filters the Saleor dashboard offers: metadata, totals, line count."""
 
 from __future__ import annotations
 
@@ -71,6 +71,18 @@ def test_filter_by_lines_count(staff_gql: Any, orders: tuple[Order, Order]) -> N
     assert _numbers(staff_gql, {"linesCount": {"oneOf": [1, 2]}}) == sorted(
         [small.number, large.number]
     )
+
+
+def test_filter_by_metadata(staff_gql: Any, orders: tuple[Order, Order]) -> None:
+    small, large = orders
+    assert _numbers(staff_gql, {"metadata": {"key": "gift"}}) == [large.number]
+    pos = {"key": "source", "value": {"eq": "pos"}}
+    assert _numbers(staff_gql, {"metadata": pos}) == [small.number]
+    both = {"key": "source", "value": {"oneOf": ["pos", "web"]}}
+    assert _numbers(staff_gql, {"metadata": both}) == sorted(
+        [small.number, large.number]
+    )
+    assert _numbers(staff_gql, {"metadata": {"key": "missing"}}) == []
 
 
 def test_filters_combine_with_or(staff_gql: Any, orders: tuple[Order, Order]) -> None:
