@@ -45,11 +45,14 @@ NOT_FOUND = "NOT_FOUND"
 REQUIRED = "REQUIRED"
 ZERO_QUANTITY = "ZERO_QUANTITY"
 
-# Orders whose lines may be fulfilled.
+# Orders whose lines may be fulfilled; for a fully fulfilled one the line
+# checks answer (nothing remains to fulfil: FULFILL_ORDER_LINE).
 FULFILLABLE_STATUSES = (
     OrderStatus.UNFULFILLED,
     OrderStatus.PARTIALLY_FULFILLED,
+    OrderStatus.FULFILLED,
     OrderStatus.PARTIALLY_RETURNED,
+    OrderStatus.RETURNED,
 )
 
 
