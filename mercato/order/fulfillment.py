@@ -33,6 +33,7 @@ from mercato.order.models import (
     OrderLine,
     OrderStatus,
 )
+from mercato.order.tasks import send_fulfillment_confirmation_job
 
 # OrderErrorCode values raised here.
 CANNOT_CANCEL_FULFILLMENT = "CANNOT_CANCEL_FULFILLMENT"
@@ -207,6 +208,7 @@ def fulfill_order(
     lines: Sequence[FulfillLine],
     tracking_number: str = "",
     allow_stock_to_be_exceeded: bool = False,
+    notify_customer: bool = True,
 ) -> FulfillResult:
     """Send out the given units, one fulfillment per warehouse.
 
@@ -215,6 +217,9 @@ def fulfill_order(
     fulfil (FULFILL_ORDER_LINE), nothing to fulfil (ZERO_QUANTITY), unknown
     warehouses (NOT_FOUND) or a warehouse that lacks the units
     (INSUFFICIENT_STOCK, unless ``allow_stock_to_be_exceeded``).
+
+    With ``notify_customer`` (and a buyer's email) each fulfillment's shipping
+    email is deferred in this transaction and an EMAIL_SENT event written.
     """
     with transaction.atomic():
         order = lock_order(order_id)
@@ -370,6 +375,16 @@ def fulfill_order(
             )
             for f in fulfillments
         )
+        if notify_customer and order.user_email:
+            for f in fulfillments:
+                send_fulfillment_confirmation_job.defer(fulfillment_id=f.pk)
+            _event(
+                order,
+                actor,
+                OrderEventType.EMAIL_SENT,
+                email=order.user_email,
+                email_type="FULFILLMENT_CONFIRMATION",
+            ).save()
         return FulfillResult(order=order, fulfillments=fulfillments)
 
 

@@ -16,7 +16,7 @@ from django.template import Context, Engine
 from mercato.core.email import EMAIL_RETRY, RenderedEmail
 from mercato.core.jobs import task
 from mercato.core.money import quantize
-from mercato.order.models import Order
+from mercato.order.models import Fulfillment, Order
 
 TEMPLATE_FOLDER = "emails/order_confirmation"
 
@@ -70,6 +70,67 @@ def send_order_confirmation_job(*, order_id: str) -> None:
     email = render_confirmation(order)
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.text, to=[order.user_email]
+    )
+    message.attach_alternative(email.html, "text/html")
+    message.send()
+
+
+FULFILLMENT_TEMPLATE_FOLDER = "emails/fulfillment_confirmation"
+
+
+def fulfillment_context(fulfillment_id: int) -> dict[str, Any] | None:
+    """What the shipping email shows: the fulfillment's lines and tracking
+    number; None when the fulfillment or the buyer's email is gone."""
+    fulfillment = (
+        Fulfillment.objects.select_related("order").filter(pk=fulfillment_id).first()
+    )
+    if fulfillment is None or not fulfillment.order.user_email:
+        return None
+    order = fulfillment.order
+    lines = [
+        {
+            "name": " ".join(
+                filter(
+                    None, [line.order_line.product_name, line.order_line.variant_name]
+                )
+            ),
+            "quantity": line.quantity,
+        }
+        for line in fulfillment.lines.select_related("order_line").order_by("pk")
+    ]
+    return {
+        "number": str(order.number),
+        "email": order.user_email,
+        "lines": lines,
+        "tracking_number": fulfillment.tracking_number,
+        "link": order.redirect_url or "",
+    }
+
+
+def render_fulfillment_confirmation(context: dict[str, Any]) -> RenderedEmail:
+    engine = Engine.get_default()
+
+    def render(name: str, *, autoescape: bool) -> str:
+        return engine.get_template(f"{FULFILLMENT_TEMPLATE_FOLDER}/{name}").render(
+            Context(context, autoescape=autoescape)
+        )
+
+    return RenderedEmail(
+        subject=" ".join(render("subject.txt", autoescape=False).split()),
+        text=render("body.txt", autoescape=False).strip() + "\n",
+        html=render("body.html", autoescape=True),
+    )
+
+
+@task(name="order.send_fulfillment_confirmation", retry=EMAIL_RETRY, atomic=False)
+def send_fulfillment_confirmation_job(*, fulfillment_id: int) -> None:
+    """Email the buyer what a fulfillment sent out (nothing if it is gone)."""
+    context = fulfillment_context(fulfillment_id)
+    if context is None:
+        return
+    email = render_fulfillment_confirmation(context)
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.text, to=[context["email"]]
     )
     message.attach_alternative(email.html, "text/html")
     message.send()

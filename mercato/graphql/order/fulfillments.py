@@ -255,6 +255,7 @@ def resolve_order_fulfill(
         lines=_fulfill_lines(input["lines"]),
         tracking_number=input.get("tracking_number") or "",
         allow_stock_to_be_exceeded=bool(input.get("allow_stock_to_be_exceeded")),
+        notify_customer=input.get("notify_customer") is not False,
     )
     return {"order": result.order, "fulfillments": result.fulfillments}
 

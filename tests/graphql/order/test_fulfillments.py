@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db.models import Sum
 from graphql import ExecutionResult, execute
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from mercato.core.permissions import Actor, Permission
 from mercato.graphql.core.context import RequestContext
@@ -25,6 +26,7 @@ from mercato.order.models import (
     OrderLine,
     OrderStatus,
 )
+from mercato.order.tasks import send_fulfillment_confirmation_job
 from tests.factories.account import make_user
 from tests.factories.order import Shop, add_warehouse, make_shop, ready_checkout
 from tests.graphql.account.test_tokens import bearer, sign_in
@@ -515,3 +517,53 @@ def test_fulfillment_metadata_is_staff_writable(staff_gql: Any) -> None:
         {"key": "carrier", "value": "DHL"}
     ]
     assert Fulfillment.objects.get().metadata == {"carrier": "DHL"}
+
+
+def shipping_jobs() -> list[dict[str, Any]]:
+    jobs = ProcrastinateJob.objects.filter(
+        task_name="order.send_fulfillment_confirmation"
+    ).order_by("id")
+    return [job.args for job in jobs]
+
+
+def test_buyer_is_emailed_what_each_fulfillment_sent(
+    staff_gql: Any, mailoutbox: list[Any]
+) -> None:
+    shop, a, b = two_warehouse_shop()
+    order = place(shop, 3, email="ada@example.com")
+    line = order.lines.get()
+
+    run_fulfill(
+        staff_gql,
+        order,
+        fulfill_input(line, (a, 2), (b, 1), trackingNumber="TRK-77"),
+    )
+
+    first, second = Fulfillment.objects.order_by("fulfillment_order")
+    assert shipping_jobs() == [
+        {"fulfillment_id": first.pk},
+        {"fulfillment_id": second.pk},
+    ]
+    assert OrderEvent.objects.filter(
+        order=order, type=OrderEventType.EMAIL_SENT
+    ).exists()
+    send_fulfillment_confirmation_job(fulfillment_id=first.pk)
+    [message] = mailoutbox
+    assert message.to == ["ada@example.com"]
+    assert str(order.number) in message.subject
+    assert f"2 x {line.product_name}" in message.body
+    assert "Tracking number: TRK-77" in message.body
+
+
+def test_no_email_when_the_customer_is_not_notified(staff_gql: Any) -> None:
+    shop = make_shop()
+    order = place(shop, 1)
+
+    run_fulfill(
+        staff_gql,
+        order,
+        fulfill_input(order.lines.get(), (shop.warehouse, 1), notifyCustomer=False),
+    )
+
+    assert Fulfillment.objects.count() == 1
+    assert shipping_jobs() == []
