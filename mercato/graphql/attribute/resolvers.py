@@ -16,9 +16,11 @@ from mercato.attribute.models import (
 )
 from mercato.attribute.queries import filter_attribute_values, filter_attributes
 from mercato.core.permissions import Permission
+from mercato.graphql.attribute.assigned import Assigned, assigned_attributes
+from mercato.graphql.attribute.assigned import bindables as assigned_bindables
 from mercato.graphql.attribute.mutations import bindables as mutation_bindables
 from mercato.graphql.core.connections import Connection, connection_from_queryset
-from mercato.graphql.core.dataloaders import Loader, batch_of, get_loader
+from mercato.graphql.core.dataloaders import Loader, batch_of, channel_of, get_loader
 from mercato.graphql.core.ids import decode_id, decode_ids, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import actor_of
@@ -275,8 +277,47 @@ def _enum(name: str, choices: Any) -> EnumType:
     return EnumType(name, {member.value: member.value for member in choices})
 
 
+def _siblings(loader: Any) -> list[AttributeValue]:
+    return [v for values in loader.cache.values() for v in values or []]
+
+
+@product.field("assignedAttributes")
+def resolve_product_assigned(
+    root: Any, info: GraphQLResolveInfo, limit: int = 100
+) -> list[Assigned]:
+    selected = resolve_product_attributes(root, info)
+    siblings = _siblings(get_loader(info.context, L.ValuesByProductLoader))
+    return assigned_attributes(selected, siblings, channel_of(root), limit)
+
+
+@product.field("assignedAttribute")
+def resolve_product_assigned_one(
+    root: Any, info: GraphQLResolveInfo, slug: str
+) -> Assigned | None:
+    found = resolve_product_assigned(root, info, limit=10_000)
+    return next((a for a in found if a.attribute.slug == slug), None)
+
+
+@variant.field("assignedAttributes")
+def resolve_variant_assigned(
+    root: Any, info: GraphQLResolveInfo, limit: int = 100
+) -> list[Assigned]:
+    selected = resolve_variant_attributes(root, info)
+    siblings = _siblings(get_loader(info.context, L.ValuesByVariantLoader))
+    return assigned_attributes(selected, siblings, channel_of(root), limit)
+
+
+@variant.field("assignedAttribute")
+def resolve_variant_assigned_one(
+    root: Any, info: GraphQLResolveInfo, slug: str
+) -> Assigned | None:
+    found = resolve_variant_assigned(root, info, limit=10_000)
+    return next((a for a in found if a.attribute.slug == slug), None)
+
+
 bindables = [
     *mutation_bindables,
+    *assigned_bindables,
     query,
     attribute,
     value,

@@ -11,8 +11,9 @@ from graphql import GraphQLResolveInfo
 from mercato.attribute.models import Attribute, AttributeType, AttributeValue
 from mercato.attribute.queries import filter_attributes
 from mercato.core.permissions import Permission
+from mercato.graphql.attribute.assigned import Assigned, assigned_attributes
 from mercato.graphql.core.connections import Connection, connection_from_queryset
-from mercato.graphql.core.dataloaders import get_loader
+from mercato.graphql.core.dataloaders import channel_of, get_loader
 from mercato.graphql.core.ids import decode_ids, to_global_id
 from mercato.graphql.core.metadata import bind_metadata
 from mercato.graphql.core.permissions import actor_of, require_any
@@ -94,6 +95,24 @@ def resolve_attribute(
 ) -> dict[str, Any] | None:
     selected = resolve_attributes(root, info)
     return next((s for s in selected if s["attribute"].slug == slug), None)
+
+
+@page.field("assignedAttributes")
+def resolve_assigned_attributes(
+    root: Page, info: GraphQLResolveInfo, limit: int = 100
+) -> list[Assigned]:
+    selected = resolve_attributes(root, info)
+    loader = get_loader(info.context, L.ValuesByPageLoader)
+    siblings = [v for values in loader.cache.values() for v in values or []]
+    return assigned_attributes(selected, siblings, channel_of(root), limit)
+
+
+@page.field("assignedAttribute")
+def resolve_assigned_attribute(
+    root: Page, info: GraphQLResolveInfo, slug: str
+) -> Assigned | None:
+    found = resolve_assigned_attributes(root, info, limit=10_000)
+    return next((a for a in found if a.attribute.slug == slug), None)
 
 
 # ---------------------------------------------------------------- PageType

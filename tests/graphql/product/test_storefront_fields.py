@@ -6,6 +6,13 @@ from typing import Any
 
 import pytest
 
+from mercato.attribute.models import (
+    AssignedProductAttributeValue,
+    Attribute,
+    AttributeProduct,
+    AttributeValue,
+)
+from mercato.product.models import ProductChannelListing
 from tests.factories.catalog import (
     Catalog,
     VariantFactory,
@@ -106,3 +113,96 @@ def test_variant_pages_in_a_listing_are_batched(
     ]
     assert one["data"]["products"]["edges"]
     assert len(big.captured_queries) == len(small.captured_queries)
+
+
+PRODUCT_ATTRIBUTES = """
+query($slug: String!) {
+  product(slug: $slug, channel: "default-channel") {
+    assignedAttributes {
+      __typename
+      attribute { slug }
+      ... on AssignedSingleChoiceAttribute { value { name slug } }
+      ... on AssignedNumericAttribute { number: value }
+      ... on AssignedMultiProductReferenceAttribute { products: value { slug } }
+    }
+    weight: assignedAttribute(slug: "weight-kg") {
+      ... on AssignedNumericAttribute { value }
+    }
+    productVariants(first: 5) {
+      edges {
+        node {
+          assignedAttributes {
+            __typename
+            ... on AssignedSingleChoiceAttribute { value { slug } }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_product_and_variant_assigned_attributes(gql: Any, catalog: Catalog) -> None:
+    shirt, hidden = catalog.products[0], catalog.products[1]
+    weight = Attribute.objects.create(
+        slug="weight-kg", name="Weight", type="PRODUCT_TYPE", input_type="NUMERIC"
+    )
+    pairs = Attribute.objects.create(
+        slug="pairs-with",
+        name="Pairs with",
+        type="PRODUCT_TYPE",
+        input_type="REFERENCE",
+        entity_type="PRODUCT",
+    )
+    for position, attribute in enumerate((weight, pairs), start=5):
+        AttributeProduct.objects.create(
+            attribute=attribute, product_type=catalog.product_type, sort_order=position
+        )
+    assigned = [
+        AttributeValue.objects.create(attribute=weight, name="1.5", slug="shirt-1-5"),
+        *(
+            AttributeValue.objects.create(
+                attribute=pairs,
+                name=other.name,
+                slug=f"pairs-{other.slug}",
+                reference_product=other,
+            )
+            for other in (catalog.products[2], hidden)
+        ),
+    ]
+    for value in assigned:
+        AssignedProductAttributeValue.objects.create(product=shirt, value=value)
+    ProductChannelListing.objects.filter(
+        product=hidden, channel=catalog.channel
+    ).update(is_published=False)
+    result = gql(PRODUCT_ATTRIBUTES, {"slug": shirt.slug})
+    assert "errors" not in result, result
+    product = result["data"]["product"]
+    by_slug = {a["attribute"]["slug"]: a for a in product["assignedAttributes"]}
+    assert by_slug == {
+        "color": {
+            "__typename": "AssignedSingleChoiceAttribute",
+            "attribute": {"slug": "color"},
+            "value": {"name": "Red", "slug": "red"},
+        },
+        "weight-kg": {
+            "__typename": "AssignedNumericAttribute",
+            "attribute": {"slug": "weight-kg"},
+            "number": 1.5,
+        },
+        # The unpublished product is left out for visitors.
+        "pairs-with": {
+            "__typename": "AssignedMultiProductReferenceAttribute",
+            "attribute": {"slug": "pairs-with"},
+            "products": [{"slug": "shirt-02"}],
+        },
+    }
+    assert product["weight"] == {"value": 1.5}
+    variants = [e["node"] for e in product["productVariants"]["edges"]]
+    assert [v["assignedAttributes"] for v in variants] == [
+        [{"__typename": "AssignedSingleChoiceAttribute", "value": {"slug": "s"}}],
+        [{"__typename": "AssignedSingleChoiceAttribute", "value": {"slug": "l"}}],
+        # XL has no size value chosen: the attribute shows, empty.
+        [{"__typename": "AssignedSingleChoiceAttribute", "value": None}],
+    ]
