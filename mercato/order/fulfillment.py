@@ -14,7 +14,7 @@ allocations. Canceling a fulfillment puts its units back into one warehouse.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -34,6 +34,7 @@ from mercato.order.models import (
     OrderStatus,
 )
 from mercato.order.tasks import send_fulfillment_confirmation_job
+from mercato.product.models import ProductVariant
 
 # OrderErrorCode values raised here.
 CANNOT_CANCEL_FULFILLMENT = "CANNOT_CANCEL_FULFILLMENT"
@@ -94,6 +95,17 @@ def _lock_stocks(
         wanted |= Q(product_variant_id=variant_id, warehouse_id=warehouse_id)
     rows = Stock.objects.select_for_update().filter(wanted).order_by("pk")
     return {stock.pk: stock for stock in rows}
+
+
+def _tracked_variant_ids(variant_ids: Iterable[int | None]) -> set[int]:
+    wanted = {pk for pk in variant_ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(
+        ProductVariant.objects.filter(pk__in=wanted, track_inventory=True).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _event(order: Order, actor: Actor, type: str, **parameters: object) -> OrderEvent:
@@ -201,6 +213,80 @@ def _release_allocations(
         quantity -= taken
 
 
+def _check_warehouses(warehouse_ids: set[int]) -> None:
+    known = set(
+        Warehouse.objects.filter(pk__in=warehouse_ids).values_list("pk", flat=True)
+    )
+    missing = sorted(warehouse_ids - known)
+    if missing:
+        raise ValidationFailed(
+            FieldError(
+                "warehouse",
+                NOT_FOUND,
+                "The warehouse does not exist.",
+                {"warehouse": pk},
+            )
+            for pk in missing
+        )
+
+
+def _take_from(
+    wanted: Sequence[tuple[OrderLine, FulfillStock]],
+    tracked: set[int],
+    stocks: dict[int, Stock],
+    allocations: Sequence[Allocation],
+    allow_stock_to_be_exceeded: bool,
+) -> list[tuple[OrderLine, FulfillStock, Stock | None]]:
+    """The stock row each requested quantity comes from (None when the variant
+    takes no stock); raises INSUFFICIENT_STOCK for a warehouse lacking units
+    that other orders do not hold, unless the stock may be exceeded."""
+    stock_at = {(s.product_variant_id, s.warehouse_id): s for s in stocks.values()}
+
+    errors = ErrorCollector()
+    taken_from: list[tuple[OrderLine, FulfillStock, Stock | None]] = []
+    used: dict[int, int] = {}
+    for line, request in wanted:
+        if line.variant_id not in tracked:
+            taken_from.append((line, request, None))
+            continue
+        stock = stock_at.get((line.variant_id, request.warehouse_id))
+        if stock is None:
+            if not allow_stock_to_be_exceeded:
+                errors.add(
+                    "stocks",
+                    INSUFFICIENT_STOCK,
+                    f"Insufficient product stock: {line.product_name}.",
+                    order_lines=[line.pk],
+                    warehouse=request.warehouse_id,
+                )
+            taken_from.append((line, request, None))
+            continue
+        own_here = sum(
+            a.quantity_allocated
+            for a in allocations
+            if a.order_line_id == line.pk and a.stock_id == stock.pk
+        )
+        # Units here that other orders do not hold.
+        free = (
+            stock.quantity
+            - (stock.quantity_allocated - own_here)
+            - used.get(stock.pk, 0)
+        )
+        if request.quantity > free and not allow_stock_to_be_exceeded:
+            errors.add(
+                "stocks",
+                INSUFFICIENT_STOCK,
+                f"Insufficient product stock: {line.product_name}.",
+                order_lines=[line.pk],
+                warehouse=request.warehouse_id,
+            )
+            continue
+        used[stock.pk] = used.get(stock.pk, 0) + request.quantity
+        taken_from.append((line, request, stock))
+    errors.raise_if_any()
+    return taken_from
+
+
 def fulfill_order(
     *,
     actor: Actor,
@@ -227,21 +313,7 @@ def fulfill_order(
         lines_by_id = {line.pk: line for line in order_lines}
         _check_input(order, lines_by_id, lines)
 
-        warehouse_ids = {s.warehouse_id for item in lines for s in item.stocks}
-        known = set(
-            Warehouse.objects.filter(pk__in=warehouse_ids).values_list("pk", flat=True)
-        )
-        missing = sorted(warehouse_ids - known)
-        if missing:
-            raise ValidationFailed(
-                FieldError(
-                    "warehouse",
-                    NOT_FOUND,
-                    "The warehouse does not exist.",
-                    {"warehouse": pk},
-                )
-                for pk in missing
-            )
+        _check_warehouses({s.warehouse_id for item in lines for s in item.stocks})
 
         wanted = [
             (lines_by_id[item.order_line_id], stock)
@@ -254,59 +326,19 @@ def fulfill_order(
                 order_line_id__in={line.pk for line, _ in wanted}
             ).order_by("pk")
         )
+        # Only variants that track inventory take stock (as allocation does).
+        tracked = _tracked_variant_ids(line.variant_id for line, _ in wanted)
         stocks = _lock_stocks(
             variant_warehouses={
                 (line.variant_id, s.warehouse_id)
                 for line, s in wanted
-                if line.variant_id is not None
+                if line.variant_id in tracked
             },
             extra_ids={a.stock_id for a in allocations},
         )
-        stock_at = {(s.product_variant_id, s.warehouse_id): s for s in stocks.values()}
-
-        errors = ErrorCollector()
-        taken_from: list[tuple[OrderLine, FulfillStock, Stock | None]] = []
-        used: dict[int, int] = {}
-        for line, request in wanted:
-            stock = (
-                stock_at.get((line.variant_id, request.warehouse_id))
-                if line.variant_id is not None
-                else None
-            )
-            if stock is None:
-                if not allow_stock_to_be_exceeded and line.variant_id is not None:
-                    errors.add(
-                        "stocks",
-                        INSUFFICIENT_STOCK,
-                        f"Insufficient product stock: {line.product_name}.",
-                        order_lines=[line.pk],
-                        warehouse=request.warehouse_id,
-                    )
-                taken_from.append((line, request, None))
-                continue
-            own_here = sum(
-                a.quantity_allocated
-                for a in allocations
-                if a.order_line_id == line.pk and a.stock_id == stock.pk
-            )
-            # Units here that other orders do not hold.
-            free = (
-                stock.quantity
-                - (stock.quantity_allocated - own_here)
-                - used.get(stock.pk, 0)
-            )
-            if request.quantity > free and not allow_stock_to_be_exceeded:
-                errors.add(
-                    "stocks",
-                    INSUFFICIENT_STOCK,
-                    f"Insufficient product stock: {line.product_name}.",
-                    order_lines=[line.pk],
-                    warehouse=request.warehouse_id,
-                )
-                continue
-            used[stock.pk] = used.get(stock.pk, 0) + request.quantity
-            taken_from.append((line, request, stock))
-        errors.raise_if_any()
+        taken_from = _take_from(
+            wanted, tracked, stocks, allocations, allow_stock_to_be_exceeded
+        )
 
         for line, request, stock in taken_from:
             _release_allocations(
@@ -424,71 +456,85 @@ def cancel_fulfillment(
     *, actor: Actor, fulfillment_id: int, warehouse_id: int | None
 ) -> tuple[Order, Fulfillment]:
     """Cancel a FULFILLED fulfillment: its units go back into ``warehouse_id``
-    (required when any of its lines has a variant that still exists), its lines
-    count as unfulfilled again and the order's status follows.
-
-    The units return as stock, not as allocations, as Saleor does.
+    (required) and, as its lines are unfulfilled again, are allocated to them
+    there; the order's status follows. Variants that do not track inventory
+    (or no longer exist) take no stock back.
     """
     with transaction.atomic():
         order, fulfillment = _lock_fulfillment(fulfillment_id)
         if fulfillment.status != FulfillmentStatus.FULFILLED:
             raise ValidationFailed.one(
-                "id",
+                "fulfillment",
                 CANNOT_CANCEL_FULFILLMENT,
-                "Only a fulfilled fulfillment can be canceled.",
+                f"A fulfillment with status {fulfillment.status} cannot be canceled.",
+            )
+        if warehouse_id is None:
+            raise ValidationFailed.one(
+                "warehouseId",
+                REQUIRED,
+                "Give the warehouse the units go back to.",
+            )
+        if not Warehouse.objects.filter(pk=warehouse_id).exists():
+            raise ValidationFailed.one(
+                "warehouseId", NOT_FOUND, "The warehouse does not exist."
             )
         fulfillment_lines = list(
             fulfillment.lines.select_related("order_line").order_by("pk")
         )
-        variant_ids = {
-            fl.order_line.variant_id
-            for fl in fulfillment_lines
-            if fl.order_line.variant_id is not None
-        }
-        if variant_ids and warehouse_id is None:
-            raise ValidationFailed.one(
-                "warehouseId",
-                CANNOT_CANCEL_FULFILLMENT,
-                "Give the warehouse the units go back to.",
-            )
-        if (
-            warehouse_id is not None
-            and not Warehouse.objects.filter(pk=warehouse_id).exists()
-        ):
-            raise ValidationFailed.one(
-                "warehouseId", NOT_FOUND, "The warehouse does not exist."
-            )
+        tracked = _tracked_variant_ids(
+            fl.order_line.variant_id for fl in fulfillment_lines
+        )
         stocks: dict[int, Stock] = {}
-        if variant_ids and warehouse_id is not None:
+        if tracked:
             existing = set(
                 Stock.objects.filter(
-                    warehouse_id=warehouse_id, product_variant_id__in=variant_ids
+                    warehouse_id=warehouse_id, product_variant_id__in=tracked
                 ).values_list("product_variant_id", flat=True)
             )
             Stock.objects.bulk_create(
                 [
                     Stock(warehouse_id=warehouse_id, product_variant_id=v, quantity=0)
-                    for v in sorted(variant_ids - existing)
+                    for v in sorted(tracked - existing)
                 ],
                 ignore_conflicts=True,
             )
             stocks = {
                 s.product_variant_id: s
                 for s in Stock.objects.select_for_update()
-                .filter(warehouse_id=warehouse_id, product_variant_id__in=variant_ids)
+                .filter(warehouse_id=warehouse_id, product_variant_id__in=tracked)
                 .order_by("pk")
             }
         order_lines = {
             line.pk: line
             for line in OrderLine.objects.filter(order=order).order_by("pk")
         }
+        allocations = {
+            a.order_line_id: a
+            for a in Allocation.objects.filter(
+                order_line_id__in=order_lines, stock__in=list(stocks.values())
+            )
+        }
+        restocked = 0
         for fl in fulfillment_lines:
             line = order_lines[fl.order_line_id]
             line.quantity_fulfilled = max(line.quantity_fulfilled - fl.quantity, 0)
             stock = stocks.get(line.variant_id) if line.variant_id else None
-            if stock is not None:
-                stock.quantity += fl.quantity
-        Stock.objects.bulk_update(list(stocks.values()), ["quantity"])
+            if stock is None:
+                continue
+            stock.quantity += fl.quantity
+            stock.quantity_allocated += fl.quantity
+            restocked += fl.quantity
+            allocation = allocations.get(line.pk)
+            if allocation is None:
+                allocation = allocations[line.pk] = Allocation(
+                    order_line=line, stock=stock, quantity_allocated=0
+                )
+            allocation.quantity_allocated += fl.quantity
+        Stock.objects.bulk_update(
+            list(stocks.values()), ["quantity", "quantity_allocated"]
+        )
+        for allocation in allocations.values():
+            allocation.save()
         OrderLine.objects.bulk_update(
             list(order_lines.values()), ["quantity_fulfilled"]
         )
@@ -505,13 +551,13 @@ def cancel_fulfillment(
                 composed_id=composed,
             )
         ]
-        if stocks:
+        if restocked:
             events.append(
                 _event(
                     order,
                     actor,
                     OrderEventType.FULFILLMENT_RESTOCKED_ITEMS,
-                    quantity=sum(fl.quantity for fl in fulfillment_lines),
+                    quantity=restocked,
                     warehouse=warehouse_id,
                     composed_id=composed,
                 )

@@ -27,6 +27,7 @@ from mercato.order.models import (
     OrderStatus,
 )
 from mercato.order.tasks import send_fulfillment_confirmation_job
+from mercato.product.models import ProductVariant
 from tests.factories.account import make_user
 from tests.factories.order import Shop, add_warehouse, make_shop, ready_checkout
 from tests.graphql.account.test_tokens import bearer, sign_in
@@ -318,6 +319,21 @@ def test_units_held_by_other_orders_cannot_be_fulfilled(staff_gql: Any) -> None:
     assert_allocations_consistent()
 
 
+def test_variants_without_inventory_tracking_take_no_stock(staff_gql: Any) -> None:
+    shop = make_shop(quantity=1)
+    ProductVariant.objects.filter(pk=shop.variant.pk).update(track_inventory=False)
+    order = place(shop, 3)  # more than the stock holds: no allocation
+
+    data = run_fulfill(
+        staff_gql, order, fulfill_input(order.lines.get(), (shop.warehouse, 3))
+    )
+
+    assert data["errors"] == []
+    assert data["order"]["status"] == "FULFILLED"
+    row = stock(shop.warehouse, shop)
+    assert (row.quantity, row.quantity_allocated) == (1, 0)
+
+
 def test_unconfirmed_order_cannot_be_fulfilled(staff_gql: Any) -> None:
     shop = make_shop()
     order = place(shop, 2)
@@ -378,7 +394,7 @@ def test_tracking_update_and_cancel(staff_gql: Any) -> None:
 
     missing = staff_gql(CANCEL, {"id": fulfillment_id}, permissions=MANAGE_ORDERS)
     assert missing.data["orderFulfillmentCancel"]["errors"] == [
-        {"field": "warehouseId", "code": "CANNOT_CANCEL_FULFILLMENT"}
+        {"field": "warehouseId", "code": "REQUIRED"}
     ]
 
     canceled = staff_gql(
@@ -391,8 +407,10 @@ def test_tracking_update_and_cancel(staff_gql: Any) -> None:
         "order": {"status": "UNFULFILLED", "lines": [{"quantityFulfilled": 0}]},
         "errors": [],
     }
-    assert stock(a, shop).quantity == 7
-    assert stock(b, shop).quantity == 8
+    # The units went back into B and are promised to the line there again.
+    assert (stock(a, shop).quantity, stock(a, shop).quantity_allocated) == (7, 0)
+    assert (stock(b, shop).quantity, stock(b, shop).quantity_allocated) == (8, 3)
+    assert Allocation.objects.get(order_line=line).stock == stock(b, shop)
     assert Fulfillment.objects.get().status == FulfillmentStatus.CANCELED
     assert_allocations_consistent()
 
@@ -401,7 +419,9 @@ def test_tracking_update_and_cancel(staff_gql: Any) -> None:
         {"id": fulfillment_id, "warehouse": to_global_id("Warehouse", b.pk)},
         permissions=MANAGE_ORDERS,
     ).data["orderFulfillmentCancel"]
-    assert [e["code"] for e in again["errors"]] == ["CANNOT_CANCEL_FULFILLMENT"]
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [
+        ("fulfillment", "CANNOT_CANCEL_FULFILLMENT")
+    ]
     assert stock(b, shop).quantity == 8
 
 
