@@ -434,9 +434,14 @@ def _lock_fulfillment(fulfillment_id: int) -> tuple[Order, Fulfillment]:
 
 
 def update_fulfillment_tracking(
-    *, actor: Actor, fulfillment_id: int, tracking_number: str
+    *,
+    actor: Actor,
+    fulfillment_id: int,
+    tracking_number: str,
+    notify_customer: bool = False,
 ) -> tuple[Order, Fulfillment]:
-    """Set the fulfillment's tracking number; writes a TRACKING_UPDATED event."""
+    """Set the fulfillment's tracking number; writes a TRACKING_UPDATED event and,
+    with ``notify_customer``, emails the buyer the new number."""
     with transaction.atomic():
         order, fulfillment = _lock_fulfillment(fulfillment_id)
         fulfillment.tracking_number = tracking_number
@@ -449,6 +454,17 @@ def update_fulfillment_tracking(
             fulfillment=fulfillment.pk,
             composed_id=f"{order.number}-{fulfillment.fulfillment_order}",
         ).save()
+        if notify_customer and order.user_email:
+            send_fulfillment_confirmation_job.defer(
+                fulfillment_id=fulfillment.pk, tracking_updated=True
+            )
+            _event(
+                order,
+                actor,
+                OrderEventType.EMAIL_SENT,
+                email=order.user_email,
+                email_type="TRACKING_UPDATED",
+            ).save()
         return order, fulfillment
 
 

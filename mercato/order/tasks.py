@@ -123,11 +123,15 @@ def render_fulfillment_confirmation(context: dict[str, Any]) -> RenderedEmail:
 
 
 @task(name="order.send_fulfillment_confirmation", retry=EMAIL_RETRY, atomic=False)
-def send_fulfillment_confirmation_job(*, fulfillment_id: int) -> None:
-    """Email the buyer what a fulfillment sent out (nothing if it is gone)."""
+def send_fulfillment_confirmation_job(
+    *, fulfillment_id: int, tracking_updated: bool = False
+) -> None:
+    """Email the buyer what a fulfillment sent out, or (``tracking_updated``) its
+    new tracking number; nothing if it is gone."""
     context = fulfillment_context(fulfillment_id)
     if context is None:
         return
+    context["tracking_updated"] = tracking_updated
     email = render_fulfillment_confirmation(context)
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.text, to=[context["email"]]

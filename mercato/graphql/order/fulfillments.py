@@ -271,6 +271,7 @@ def resolve_fulfillment_update_tracking(
         actor=actor_of(info),
         fulfillment_id=decode_id(id, "Fulfillment"),
         tracking_number=input.get("tracking_number") or "",
+        notify_customer=bool(input.get("notify_customer")),
     )
     return {"order": order, "fulfillment": fulfillment}
 

@@ -587,3 +587,34 @@ def test_no_email_when_the_customer_is_not_notified(staff_gql: Any) -> None:
 
     assert Fulfillment.objects.count() == 1
     assert shipping_jobs() == []
+
+
+def test_tracking_update_emails_the_buyer_when_asked(
+    staff_gql: Any, mailoutbox: list[Any]
+) -> None:
+    shop = make_shop()
+    order = place(shop, 1, email="ada@example.com")
+    data = run_fulfill(
+        staff_gql,
+        order,
+        fulfill_input(order.lines.get(), (shop.warehouse, 1), notifyCustomer=False),
+    )
+    fulfillment_id = data["fulfillments"][0]["id"]
+    mutation = """mutation($id: ID!) {
+      orderFulfillmentUpdateTracking(
+        id: $id, input: {trackingNumber: "ZX-1", notifyCustomer: true}
+      ) { errors { code } } }"""
+
+    result = staff_gql(mutation, {"id": fulfillment_id}, permissions=MANAGE_ORDERS)
+
+    assert result.data["orderFulfillmentUpdateTracking"]["errors"] == []
+    fulfillment = Fulfillment.objects.get()
+    assert shipping_jobs() == [
+        {"fulfillment_id": fulfillment.pk, "tracking_updated": True}
+    ]
+    send_fulfillment_confirmation_job(
+        fulfillment_id=fulfillment.pk, tracking_updated=True
+    )
+    [message] = mailoutbox
+    assert message.subject == f"Tracking number for your order {order.number}"
+    assert "Tracking number: ZX-1" in message.body
