@@ -164,6 +164,11 @@ def resolve_event_composed_id(root: OrderEvent, info: GraphQLResolveInfo) -> Any
     return _parameters(root).get("composed_id")
 
 
+@event_type.field("emailType")
+def resolve_event_email_type(root: OrderEvent, info: GraphQLResolveInfo) -> Any:
+    return _parameters(root).get("email_type")
+
+
 @event_type.field("fulfilledItems")
 def resolve_event_fulfilled_items(
     root: OrderEvent, info: GraphQLResolveInfo

@@ -564,9 +564,16 @@ def test_buyer_is_emailed_what_each_fulfillment_sent(
         {"fulfillment_id": first.pk},
         {"fulfillment_id": second.pk},
     ]
-    assert OrderEvent.objects.filter(
-        order=order, type=OrderEventType.EMAIL_SENT
-    ).exists()
+    emails = staff_gql(
+        "query($id: ID) { order(id: $id) { events { type email emailType } } }",
+        {"id": to_global_id("Order", order.pk)},
+        permissions=MANAGE_ORDERS,
+    ).data["order"]["events"]
+    assert {
+        "type": "EMAIL_SENT",
+        "email": "ada@example.com",
+        "emailType": "FULFILLMENT_CONFIRMATION",
+    } in emails
     send_fulfillment_confirmation_job(fulfillment_id=first.pk)
     [message] = mailoutbox
     assert message.to == ["ada@example.com"]
