@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mercato.giftcard",
     "mercato.payment",
     "mercato.order",
+    "mercato.site",
 ]
 
 MIDDLEWARE = [

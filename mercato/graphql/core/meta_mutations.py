@@ -42,6 +42,7 @@ from mercato.product.models import (
     ProductVariant,
 )
 from mercato.shipping.models import ShippingMethod, ShippingZone
+from mercato.site.models import SiteSettings
 from mercato.tax.models import TaxClass, TaxConfiguration
 
 
@@ -84,6 +85,7 @@ METADATA_TYPES: dict[str, MetadataTarget] = {
     "ProductVariant": MetadataTarget(ProductVariant, Permission.MANAGE_PRODUCTS),
     "ShippingMethodType": MetadataTarget(ShippingMethod, Permission.MANAGE_SHIPPING),
     "ShippingZone": MetadataTarget(ShippingZone, Permission.MANAGE_SHIPPING),
+    "Shop": MetadataTarget(SiteSettings, Permission.MANAGE_SETTINGS),
     "TaxClass": MetadataTarget(TaxClass, Permission.MANAGE_TAXES),
     "TaxConfiguration": MetadataTarget(TaxConfiguration, Permission.MANAGE_TAXES),
     "TransactionItem": MetadataTarget(
