@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from typing import Any
 
+import phonenumbers
 from ariadne import MutationType, ObjectType, QueryType
 from django.conf import settings
 from graphql import GraphQLEnumType, GraphQLResolveInfo
@@ -171,6 +172,33 @@ def resolve_company_address(
 @shop_type.field("enableAccountConfirmationByEmail")
 def resolve_account_confirmation(root: SiteSettings, info: GraphQLResolveInfo) -> bool:
     return bool(settings.ACCOUNT_CONFIRMATION_REQUIRED)
+
+
+PHONE_PREFIXES = sorted(f"+{code}" for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+@shop_type.field("phonePrefixes")
+def resolve_phone_prefixes(root: SiteSettings, info: GraphQLResolveInfo) -> list[str]:
+    return PHONE_PREFIXES
+
+
+@shop_type.field("availableExternalAuthentications")
+def resolve_external_authentications(
+    root: SiteSettings, info: GraphQLResolveInfo
+) -> list[dict[str, str]]:
+    return []
+
+
+@shop_type.field("preserveAllAddressFields")
+def resolve_preserve_address_fields(
+    root: SiteSettings, info: GraphQLResolveInfo
+) -> bool:
+    return False
+
+
+@shop_type.field("passwordLoginMode")
+def resolve_password_login_mode(root: SiteSettings, info: GraphQLResolveInfo) -> str:
+    return "ENABLED"
 
 
 bind_metadata(shop_type, Permission.MANAGE_SETTINGS)

@@ -328,3 +328,15 @@ def test_private_metadata_needs_manage_settings(staff_gql: Any) -> None:
     assert refused.errors is not None
     result = staff_gql(PRIVATE, permissions=SETTINGS)
     assert result.data["shop"]["privateMetadata"] == [{"key": "secret", "value": "1"}]
+
+
+def test_sign_in_and_address_facts(gql: Any) -> None:
+    shop = gql(
+        "{ shop { phonePrefixes availableExternalAuthentications { id }"
+        " preserveAllAddressFields passwordLoginMode } }"
+    )["data"]["shop"]
+    assert {"+1", "+48", "+44"} <= set(shop["phonePrefixes"])
+    assert len(shop["phonePrefixes"]) > 200
+    assert shop["availableExternalAuthentications"] == []
+    assert shop["preserveAllAddressFields"] is False
+    assert shop["passwordLoginMode"] == "ENABLED"
