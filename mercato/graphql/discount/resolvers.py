@@ -6,10 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ariadne import ObjectType, QueryType, ScalarType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLResolveInfo
 
-from mercato.channel.models import Channel
-from mercato.channel.queries import list_channels
 from mercato.core.money import Money
 from mercato.core.permissions import Permission
 from mercato.discount.models import (
@@ -21,6 +19,7 @@ from mercato.discount.models import (
 )
 from mercato.discount.queries import list_promotions, list_vouchers
 from mercato.graphql.channel.loaders import ChannelByIdLoader
+from mercato.graphql.core.channels import staff_channel_from_arg
 from mercato.graphql.core.connections import (
     Connection,
     batched_child_connections,
@@ -89,15 +88,6 @@ def parse_json(value: Any) -> Any:
     return value
 
 
-def _channel(slug: str | None) -> Channel | None:
-    if slug is None:
-        return None
-    channel = next((c for c in list_channels() if c.slug == slug), None)
-    if channel is None:
-        raise GraphQLError(f"Channel with '{slug}' slug does not exist.")
-    return channel
-
-
 def _sort_keys(
     sort_by: dict[str, Any] | None, fields: dict[str, str], default: str
 ) -> list[tuple[str, bool]]:
@@ -135,7 +125,7 @@ def resolve_promotions(
 def resolve_voucher(
     _: None, info: GraphQLResolveInfo, id: str, channel: str | None = None
 ) -> Voucher | None:
-    scope = _channel(channel)
+    scope = staff_channel_from_arg(channel)
     voucher = Voucher.objects.filter(pk=decode_id(id, "Voucher")).first()
     if voucher is not None:
         attach_batch([voucher], scope)
@@ -153,7 +143,7 @@ def resolve_vouchers(
     sort_by: dict[str, Any] | None = None,
     **page: Any,
 ) -> Connection:
-    scope = _channel(channel or (sort_by or {}).get("channel"))
+    scope = staff_channel_from_arg(channel or (sort_by or {}).get("channel"))
     where = voucher_filter(filter or {}, query)
     vouchers = list_vouchers(where, channel_id=scope.pk if scope else None)
     keys = _sort_keys(sort_by, VOUCHER_SORT, "name")

@@ -5,11 +5,10 @@ from typing import Any
 from ariadne import ObjectType, QueryType, ScalarType
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from mercato.channel.models import Channel
-from mercato.channel.queries import list_channels
 from mercato.core.money import Money
 from mercato.core.permissions import Permission
 from mercato.graphql.channel.loaders import ChannelByIdLoader
+from mercato.graphql.core.channels import staff_channel_from_arg
 from mercato.graphql.core.connections import (
     Connection,
     batched_child_connections,
@@ -64,22 +63,12 @@ def parse_weight(value: Any) -> float:
     return weight
 
 
-def _channel(slug: str | None) -> Channel | None:
-    """The channel named by a shipping read; staff may name inactive ones."""
-    if slug is None:
-        return None
-    channel = next((c for c in list_channels() if c.slug == slug), None)
-    if channel is None:
-        raise GraphQLError(f"Channel with '{slug}' slug does not exist.")
-    return channel
-
-
 @query.field("shippingZone")
 @require_any(Permission.MANAGE_SHIPPING)
 def resolve_shipping_zone(
     _: None, info: GraphQLResolveInfo, id: str, channel: str | None = None
 ) -> ShippingZone | None:
-    scope = _channel(channel)
+    scope = staff_channel_from_arg(channel)
     zone = ShippingZone.objects.filter(pk=decode_id(id, "ShippingZone")).first()
     if zone is not None:
         attach_batch([zone], scope)
@@ -95,7 +84,7 @@ def resolve_shipping_zones(
     channel: str | None = None,
     **page: Any,
 ) -> Connection:
-    scope = _channel(channel)
+    scope = staff_channel_from_arg(channel)
     zones = ShippingZone.objects.all()
     if scope is not None:
         zones = zones.filter(channels=scope)
