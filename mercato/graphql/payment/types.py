@@ -11,10 +11,12 @@ from graphql import GraphQLResolveInfo
 from mercato.account.models import User
 from mercato.app.models import App
 from mercato.channel.models import Channel
+from mercato.channel.queries import list_channels
 from mercato.checkout.models import Checkout
 from mercato.core.money import Money
 from mercato.core.permissions import Permission
 from mercato.graphql.channel.loaders import ChannelByIdLoader
+from mercato.graphql.core.channels import channel_from_arg
 from mercato.graphql.core.dataloaders import get_loader
 from mercato.graphql.core.ids import to_global_id
 from mercato.graphql.core.metadata import bind_metadata
@@ -245,6 +247,28 @@ def resolve_available_gateways(
     ]
 
 
+shop_type = ObjectType("Shop")
+
+
+@shop_type.field("availablePaymentGateways")
+def resolve_shop_gateways(
+    root: Any,
+    info: GraphQLResolveInfo,
+    currency: str | None = None,
+    channel: str | None = None,
+) -> list[dict[str, Any]]:
+    if channel is not None:
+        channels = [channel_from_arg(info, channel)]
+    else:
+        channels = [c for c in list_channels() if c.is_active]
+    found: dict[str, GatewayConfig] = {}
+    for scope in channels:
+        for config in list_gateway_configs(scope):
+            if currency is None or currency in config.currencies:
+                found.setdefault(config.id, config)
+    return [gateway_payload(config) for config in found.values()]
+
+
 @checkout_type.field("storedPaymentMethods")
 def resolve_stored_payment_methods(
     root: Checkout, info: GraphQLResolveInfo, amount: Decimal | None = None
@@ -257,6 +281,7 @@ bindables = [
     event_type,
     gateway_type,
     checkout_type,
+    shop_type,
     user_or_app,
     method_details,
 ]

@@ -635,3 +635,29 @@ def test_unknown_transaction_is_not_found(staff_gql: Any) -> None:
         UPDATE, {"id": to_global_id("Product", 1)}, permissions=PAYMENTS
     )
     assert wrong_type.errors[0].message.startswith("Invalid ID")
+
+
+SHOP_GATEWAYS = """query($channel: String, $currency: String) {
+  shop { availablePaymentGateways(channel: $channel, currency: $currency) {
+    id currencies } } }"""
+
+
+def test_shop_lists_the_gateways_of_a_channel(gql: Any, catalog: Catalog) -> None:
+    slug = catalog.channel.slug
+    currency = catalog.channel.currency_code
+    assert gql(SHOP_GATEWAYS, {"channel": slug})["data"]["shop"] == {
+        "availablePaymentGateways": []
+    }
+    with dummy_gateway_on():
+        listed = gql(SHOP_GATEWAYS, {"channel": slug})["data"]["shop"]
+        assert [g["id"] for g in listed["availablePaymentGateways"]] == [
+            "mirumee.payments.dummy"
+        ]
+        assert currency in listed["availablePaymentGateways"][0]["currencies"]
+        everywhere = gql(SHOP_GATEWAYS, {"currency": currency})["data"]["shop"]
+        assert len(everywhere["availablePaymentGateways"]) == 1
+        none = gql(SHOP_GATEWAYS, {"currency": "XXX"})["data"]["shop"]
+        assert none["availablePaymentGateways"] == []
+        unknown = gql(SHOP_GATEWAYS, {"channel": "nowhere"})
+        assert (unknown.get("data") or {}).get("shop") is None
+        assert "nowhere" in unknown["errors"][0]["message"]
