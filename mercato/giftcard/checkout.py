@@ -21,7 +21,21 @@ __all__ = [
     "find_usable_gift_card",
     "gift_cards_balance",
     "is_usable",
+    "may_use",
 ]
+
+
+def may_use(card: GiftCard, *, user_id: int | None, email: str | None) -> bool:
+    """Whether the shopper may pay with ``card``: anyone unless it is assigned.
+
+    A card assigned to a customer is theirs alone; once that account is deleted
+    the kept address is matched against the shopper's email instead.
+    """
+    if card.assigned_to_id is not None:
+        return card.assigned_to_id == user_id
+    if card.assigned_to_email:
+        return bool(email) and card.assigned_to_email.lower() == (email or "").lower()
+    return True
 
 
 def _usable(cards: QuerySet[GiftCard], currency: str) -> QuerySet[GiftCard]:
@@ -45,12 +59,23 @@ def is_usable(card: GiftCard, currency: str, today: date | None = None) -> bool:
     )
 
 
-def find_usable_gift_card(*, code: str, currency: str) -> GiftCard | None:
-    """The card with ``code`` (any letter case) if it can pay in ``currency`` now."""
+def find_usable_gift_card(
+    *,
+    code: str,
+    currency: str,
+    user_id: int | None = None,
+    email: str | None = None,
+) -> GiftCard | None:
+    """The card with ``code`` (any letter case) if it can pay in ``currency`` now
+    for the shopper (``user_id``/``email``); a card assigned to someone else is
+    treated as unknown."""
     code = code.strip()
     if not code or "\x00" in code:
         return None
-    return _usable(GiftCard.objects.filter(code__iexact=code), currency).first()
+    card = _usable(GiftCard.objects.filter(code__iexact=code), currency).first()
+    if card is None or not may_use(card, user_id=user_id, email=email):
+        return None
+    return card
 
 
 def attach_gift_card(*, checkout_token: uuid.UUID, gift_card: GiftCard) -> None:
@@ -106,6 +131,8 @@ def charge_gift_cards(
         if remaining <= 0:
             break
         if not is_usable(card, currency, today):
+            continue
+        if not may_use(card, user_id=user_id, email=email):
             continue
         take = min(card.current_balance_amount, remaining)
         _take(card, take, now=now, user_id=user_id, email=email, order_id=order_id)

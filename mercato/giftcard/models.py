@@ -44,6 +44,14 @@ class GiftCard(ModelWithMetadata):
         on_delete=models.SET_NULL,
     )
     used_by_email = models.EmailField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        "account.User",
+        related_name="assigned_gift_cards",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    assigned_to_email = models.EmailField(null=True, blank=True)
     app = models.ForeignKey(
         "app.App", related_name="+", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -90,6 +98,8 @@ class GiftCardEventType(models.TextChoices):
     USED_IN_ORDER = "used_in_order"
     REFUNDED_IN_ORDER = "refunded_in_order"
     BALANCE_ADJUSTED = "balance_adjusted"
+    ASSIGNED_TO_USER = "assigned_to_user"
+    UNASSIGNED_FROM_USER = "unassigned_from_user"
 
 
 class GiftCardEvent(models.Model):

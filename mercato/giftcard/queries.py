@@ -18,6 +18,7 @@ class GiftCardFilter:
     tags: Sequence[str] | None = None
     product_ids: Sequence[int] | None = None
     used_by_ids: Sequence[int] | None = None
+    assigned_to_ids: Sequence[int] | None = None
     used: bool | None = None
     currency: str | None = None
     current_balance: tuple[Decimal | None, Decimal | None] | None = None
@@ -78,6 +79,8 @@ def filter_gift_cards(
         cards = cards.filter(product_id__in=f.product_ids)
     if f.used_by_ids is not None:
         cards = cards.filter(used_by_id__in=f.used_by_ids)
+    if f.assigned_to_ids is not None:
+        cards = cards.filter(assigned_to_id__in=f.assigned_to_ids)
     return cards
 
 

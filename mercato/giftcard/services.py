@@ -634,3 +634,56 @@ def resend_gift_card(
             type=GiftCardEventType.RESENT,
         ).save()
     return card
+
+
+def assign_gift_card(*, actor: Actor, gift_card_id: int, user_id: int) -> GiftCard:
+    """Reserve the card for one customer; writes an ``ASSIGNED_TO_USER`` event."""
+    with transaction.atomic():
+        card = lock_gift_card(gift_card_id)
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            raise ValidationFailed.one("userId", NOT_FOUND, "The user does not exist.")
+        old_id, old_email = card.assigned_to_id, card.assigned_to_email
+        card.assigned_to = user
+        card.assigned_to_email = user.email
+        card.save(update_fields=["assigned_to", "assigned_to_email"])
+        _assignment_event(
+            card, actor, old_id, old_email, GiftCardEventType.ASSIGNED_TO_USER
+        )
+    return card
+
+
+def unassign_gift_card(*, actor: Actor, gift_card_id: int) -> GiftCard:
+    """Let anyone use the card again; writes an ``UNASSIGNED_FROM_USER`` event."""
+    with transaction.atomic():
+        card = lock_gift_card(gift_card_id)
+        old_id, old_email = card.assigned_to_id, card.assigned_to_email
+        if old_id is None and old_email is None:
+            return card
+        card.assigned_to = None
+        card.assigned_to_email = None
+        card.save(update_fields=["assigned_to", "assigned_to_email"])
+        _assignment_event(
+            card, actor, old_id, old_email, GiftCardEventType.UNASSIGNED_FROM_USER
+        )
+    return card
+
+
+def _assignment_event(
+    card: GiftCard,
+    actor: Actor,
+    old_id: int | None,
+    old_email: str | None,
+    type: GiftCardEventType,
+) -> None:
+    _event(
+        card,
+        type,
+        actor,
+        assigned_to={
+            "old_user_id": old_id,
+            "old_email": old_email,
+            "user_id": card.assigned_to_id,
+            "email": card.assigned_to_email,
+        },
+    ).save()

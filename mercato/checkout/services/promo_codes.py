@@ -59,7 +59,12 @@ def add_checkout_promo_code(*, token: uuid.UUID, promo_code: str) -> Checkout:
 
 
 def _apply_gift_card(checkout: Checkout, code: str) -> None:
-    card = find_usable_gift_card(code=code, currency=checkout.currency)
+    card = find_usable_gift_card(
+        code=code,
+        currency=checkout.currency,
+        user_id=checkout.user_id,
+        email=checkout.email or None,
+    )
     if card is None:
         raise ValidationFailed.one("promoCode", INVALID, "Promo code is invalid.")
     attach_gift_card(checkout_token=checkout.pk, gift_card=card)

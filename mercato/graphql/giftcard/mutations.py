@@ -122,6 +122,30 @@ def resolve_activate(_: None, info: GraphQLResolveInfo, id: str) -> dict[str, An
     return _set_active(info, id, True)
 
 
+@mutations.field("giftCardAssignUser")
+@require_any(MANAGE)
+@mutation(ERRORS)
+def resolve_assign_user(
+    _: None, info: GraphQLResolveInfo, id: str, user_id: str
+) -> dict[str, Any]:
+    card = services.assign_gift_card(
+        actor=actor_of(info),
+        gift_card_id=decode_id(id, "GiftCard"),
+        user_id=decode_id(user_id, "User"),
+    )
+    return {"gift_card": card}
+
+
+@mutations.field("giftCardUnassignUser")
+@require_any(MANAGE)
+@mutation(ERRORS)
+def resolve_unassign_user(_: None, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
+    card = services.unassign_gift_card(
+        actor=actor_of(info), gift_card_id=decode_id(id, "GiftCard")
+    )
+    return {"gift_card": card}
+
+
 @mutations.field("giftCardDeactivate")
 @require_any(MANAGE)
 @mutation(ERRORS)

@@ -114,6 +114,7 @@ def _clean(value: str | None) -> Any:
 def _card_filter(data: dict[str, Any]) -> GiftCardFilter:
     products = data.get("products")
     used_by = data.get("used_by")
+    assigned_to = data.get("assigned_to")
     return GiftCardFilter(
         is_active=data.get("is_active"),
         tags=[tag.replace("\x00", "") for tag in data["tags"]]
@@ -121,6 +122,7 @@ def _card_filter(data: dict[str, Any]) -> GiftCardFilter:
         else None,
         product_ids=decode_ids(products, "Product") if products else None,
         used_by_ids=decode_ids(used_by, "User") if used_by else None,
+        assigned_to_ids=decode_ids(assigned_to, "User") if assigned_to else None,
         used=data.get("used"),
         currency=_text(data.get("currency")),
         current_balance=_range(data.get("current_balance")),
@@ -239,6 +241,25 @@ def resolve_created_by(root: GiftCard, info: GraphQLResolveInfo) -> User | None:
 @card_type.field("usedBy")
 def resolve_used_by(root: GiftCard, info: GraphQLResolveInfo) -> User | None:
     return _user(info, root, "used_by_id")
+
+
+@card_type.field("assignedTo")
+def resolve_assigned_to(root: GiftCard, info: GraphQLResolveInfo) -> User | None:
+    """For the customer themselves and user or gift card staff."""
+    if root.assigned_to_id is None:
+        return None
+    actor = actor_of(info)
+    staff = (Permission.MANAGE_USERS, Permission.MANAGE_GIFT_CARD)
+    if actor.user_id != root.assigned_to_id and not actor.has_any_permission(*staff):
+        raise PermissionDenied([p.value for p in staff])
+    return get_loader(info.context, UserByIdLoader).load_for(
+        root, lambda item: item.assigned_to_id
+    )
+
+
+@card_type.field("assignedToEmail")
+def resolve_assigned_to_email(root: GiftCard, info: GraphQLResolveInfo) -> str | None:
+    return _email(info, root, root.assigned_to_email)
 
 
 def _email(info: GraphQLResolveInfo, card: GiftCard, email: str | None) -> str | None:
