@@ -17,7 +17,7 @@ import orjson
 from django.db.models import F, Q, QuerySet
 from graphql import GraphQLError
 
-from mercato.graphql.core.dataloaders import attach_batch
+from mercato.graphql.core.dataloaders import attach_batch, batch_of
 
 MAX_PAGE_SIZE = 100
 
@@ -296,6 +296,29 @@ def batched_child_connections(
         all_nodes.extend(result[pk].nodes)
     attach_batch(all_nodes, channel)
     return result
+
+
+def is_first_page(page: dict[str, Any]) -> bool:
+    """Whether ``page`` asks for a plain ``first: N`` page (no cursor, no ``last``):
+    the one shape nested connections batch across sibling parents."""
+    return bool(page.get("first")) and not any(
+        page.get(k) for k in ("after", "before", "last")
+    )
+
+
+def first_page_of_batch(
+    context: Any,
+    root: Any,
+    key: Any,
+    load: Callable[[list[Any]], dict[Any, Connection]],
+) -> Connection:
+    """``root``'s page from ``load(pks of root and its siblings)``, called once per
+    sibling batch and ``key`` (which must name the field and its arguments)."""
+    batch = batch_of(root)
+    cache_key = (key, id(batch))
+    if cache_key not in context.cache:
+        context.cache[cache_key] = load([item.pk for item in batch.items])
+    return context.cache[cache_key][root.pk]  # type: ignore[no-any-return]
 
 
 def cached_count(key: str, count: Callable[[], int]) -> Callable[[], int]:

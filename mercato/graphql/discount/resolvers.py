@@ -24,11 +24,12 @@ from mercato.graphql.core.connections import (
     Connection,
     batched_child_connections,
     connection_from_queryset,
+    first_page_of_batch,
+    is_first_page,
     validate_page_args,
 )
 from mercato.graphql.core.dataloaders import (
     attach_batch,
-    batch_of,
     channel_of,
     get_loader,
 )
@@ -266,24 +267,22 @@ CODE_KEYS = [("created_at", True), ("pk", True)]
 def resolve_codes(root: Voucher, info: GraphQLResolveInfo, **page: Any) -> Connection:
     """The first page of every listed voucher's codes comes from one query."""
     validate_page_args(page.get("first"), page.get("last"), "codes", required=False)
-    simple = page.get("first") and not any(
-        page.get(k) for k in ("after", "before", "last")
-    )
-    if not simple:
+    if not is_first_page(page):
         return connection_from_queryset(
             VoucherCode.objects.filter(voucher=root), page, keys=CODE_KEYS, name="codes"
         )
-    cache = info.context.cache
-    cache_key = ("voucher_codes", id(batch_of(root)), page["first"])
-    if cache_key not in cache:
-        cache[cache_key] = batched_child_connections(
+    return first_page_of_batch(
+        info.context,
+        root,
+        ("voucher_codes", page["first"]),
+        lambda ids: batched_child_connections(
             VoucherCode.objects.all(),
             parent_field="voucher",
-            parent_ids=[voucher.pk for voucher in batch_of(root).items],
+            parent_ids=ids,
             keys=CODE_KEYS,
             first=page["first"],
-        )
-    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
+        ),
+    )
 
 
 CATALOGUE_KEYS = [("pk", False)]
@@ -295,10 +294,7 @@ def _catalogue(
     """A voucher's products, variants, categories or collections; the first page of
     every listed voucher comes from one query, other pages are read per voucher."""
     validate_page_args(page.get("first"), page.get("last"), name, required=False)
-    simple = page.get("first") and not any(
-        page.get(k) for k in ("after", "before", "last")
-    )
-    if not simple:
+    if not is_first_page(page):
         related = getattr(Voucher, name).through.objects.filter(voucher_id=root.pk)
         column = f"{model.__name__.lower()}_id"
         return connection_from_queryset(
@@ -308,17 +304,14 @@ def _catalogue(
             name=name,
             channel=channel_of(root),
         )
-    cache = info.context.cache
-    cache_key = ("voucher_" + name, id(batch_of(root)), page["first"])
-    if cache_key not in cache:
-        cache[cache_key] = _batched_catalogue(
-            model,
-            name,
-            [voucher.pk for voucher in batch_of(root).items],
-            page["first"],
-            channel_of(root),
-        )
-    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
+    return first_page_of_batch(
+        info.context,
+        root,
+        ("voucher_" + name, page["first"]),
+        lambda ids: _batched_catalogue(
+            model, name, ids, page["first"], channel_of(root)
+        ),
+    )
 
 
 def _count_of(page: Connection) -> Callable[[], int]:

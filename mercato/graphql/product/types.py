@@ -18,9 +18,11 @@ from mercato.graphql.core.connections import (
     Connection,
     batched_child_connections,
     connection_from_queryset,
+    first_page_of_batch,
+    is_first_page,
     validate_page_args,
 )
-from mercato.graphql.core.dataloaders import batch_of, channel_of, get_loader
+from mercato.graphql.core.dataloaders import channel_of, get_loader
 from mercato.graphql.core.ids import decode_id, to_global_id
 from mercato.graphql.core.images import image, image_url
 from mercato.graphql.core.metadata import bind_metadata
@@ -162,10 +164,7 @@ def resolve_product_variants(
         # Variants without a position come last, as in ``Product.variants``.
         variants = variants.annotate(position=Coalesce("sort_order", Value(2**31 - 1)))
         keys = [("position", False), ("pk", False)]
-    simple = page.get("first") and not any(
-        page.get(k) for k in ("after", "before", "last")
-    )
-    if not simple:
+    if not is_first_page(page):
         return connection_from_queryset(
             variants.filter(product=root),
             page,
@@ -173,22 +172,19 @@ def resolve_product_variants(
             name="productVariants",
             channel=channel,
         )
-    cache = info.context.cache
-    cache_key = (
-        "productVariants",
-        id(batch_of(root)),
-        repr((filter, where, sort_by, page["first"])),
-    )
-    if cache_key not in cache:
-        cache[cache_key] = batched_child_connections(
+    return first_page_of_batch(
+        info.context,
+        root,
+        ("productVariants", repr((filter, where, sort_by, page["first"]))),
+        lambda ids: batched_child_connections(
             variants,
             parent_field="product",
-            parent_ids=[p.pk for p in batch_of(root).items],
+            parent_ids=ids,
             keys=keys,
             first=page["first"],
             channel=channel,
-        )
-    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
+        ),
+    )
 
 
 @product.field("defaultVariant")
@@ -452,24 +448,22 @@ def resolve_children(
 ) -> Connection:
     keys = [("pk", False)]
     validate_page_args(page.get("first"), page.get("last"), "children")
-    simple = page.get("first") and not any(
-        page.get(k) for k in ("after", "before", "last")
-    )
-    if not simple:
+    if not is_first_page(page):
         return connection_from_queryset(
             Category.objects.filter(parent=root), page, keys=keys, name="children"
         )
-    cache = info.context.cache
-    cache_key = ("children", id(batch_of(root)), page["first"])
-    if cache_key not in cache:
-        cache[cache_key] = batched_child_connections(
+    return first_page_of_batch(
+        info.context,
+        root,
+        ("children", page["first"]),
+        lambda ids: batched_child_connections(
             Category.objects.all(),
             parent_field="parent",
-            parent_ids=[c.pk for c in batch_of(root).items],
+            parent_ids=ids,
             keys=keys,
             first=page["first"],
-        )
-    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
+        ),
+    )
 
 
 @category.field("ancestors")

@@ -13,11 +13,12 @@ from mercato.graphql.core.connections import (
     Connection,
     batched_child_connections,
     connection_from_queryset,
+    first_page_of_batch,
+    is_first_page,
     validate_page_args,
 )
 from mercato.graphql.core.dataloaders import (
     attach_batch,
-    batch_of,
     channel_of,
     get_loader,
 )
@@ -233,23 +234,19 @@ def resolve_excluded_products(
     """The first page of every listed method's excluded products comes from one
     query; other pages are read per method."""
     validate_page_args(page.get("first"), page.get("last"), "excludedProducts")
-    simple = page.get("first") and not any(
-        page.get(k) for k in ("after", "before", "last")
-    )
-    if not simple:
+    if not is_first_page(page):
         return connection_from_queryset(
             Product.objects.filter(excluded_shipping_methods=root),
             page,
             keys=EXCLUDED_KEYS,
             name="excludedProducts",
         )
-    cache = info.context.cache
-    cache_key = ("excluded_products", id(batch_of(root)), page["first"])
-    if cache_key not in cache:
-        cache[cache_key] = _batched_excluded_products(
-            [method.pk for method in batch_of(root).items], page["first"]
-        )
-    return cache[cache_key][root.pk]  # type: ignore[no-any-return]
+    return first_page_of_batch(
+        info.context,
+        root,
+        ("excluded_products", page["first"]),
+        lambda ids: _batched_excluded_products(ids, page["first"]),
+    )
 
 
 def _batched_excluded_products(
